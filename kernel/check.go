@@ -1,0 +1,245 @@
+package main
+
+import (
+	"bufio"
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+//go:embed runner.py
+var runnerPy string
+
+func cmdCheck(args []string) error {
+	fs := newFlags("check", "[--timeout 2m] [NOTEBOOK...]")
+	timeout := fs.Duration("timeout", 2*time.Minute, "longest one cell may run before the check fails")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p, err := cwdProject()
+	if err != nil {
+		return err
+	}
+	notebooks, err := p.resolveNotebooks(fs.Args())
+	if err != nil {
+		return err
+	}
+	inst, err := p.setup()
+	if err != nil {
+		return err
+	}
+	results, err := p.check(inst.Jupyter, notebooks, *timeout)
+	if err != nil {
+		return err
+	}
+	return summarize(results)
+}
+
+// resolveNotebooks turns the command's arguments into notebook paths; none means every lesson.
+func (p *project) resolveNotebooks(args []string) ([]string, error) {
+	if len(args) == 0 {
+		return p.lessons()
+	}
+	var paths []string
+	for _, a := range args {
+		if !strings.HasSuffix(a, ".ipynb") {
+			return nil, fmt.Errorf("%s is not a notebook (expected a .ipynb file)", a)
+		}
+		if _, err := os.Stat(a); err != nil {
+			lessons, _ := p.lessons()
+			var names []string
+			for _, l := range lessons {
+				names = append(names, p.rel(l))
+			}
+			return nil, fmt.Errorf("no such notebook: %s\nthe lessons are: %s", a, strings.Join(names, ", "))
+		}
+		paths = append(paths, a)
+	}
+	return paths, nil
+}
+
+// rel returns path relative to the checkout when it is inside it.
+func (p *project) rel(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return path
+	}
+	if r, err := filepath.Rel(p.Root, abs); err == nil && !strings.HasPrefix(r, "..") {
+		return r
+	}
+	return path
+}
+
+// checkResult is the runner's report on one notebook.
+type checkResult struct {
+	Event    string  `json:"event"`
+	Name     string  `json:"name"`
+	OK       bool    `json:"ok"`
+	Kind     string  `json:"kind"` // error, timeout, dead kernel, failure
+	Message  string  `json:"message"`
+	Seconds  float64 `json:"seconds"`
+	Cell     int     `json:"cell"`      // 0-based index among all cells
+	CodeCell int     `json:"code_cell"` // 1-based count of code cells
+	Source   string  `json:"source"`
+	Output   string  `json:"output"`
+	// Executed maps each execution count to the source of the cell that ran with it.
+	Executed map[string]string `json:"executed"`
+}
+
+// check executes each notebook through the project's kernel with nbclient, on a
+// temporary copy, and prints one line per notebook as it finishes.
+func (p *project) check(j *jupyter, notebooks []string, timeout time.Duration) ([]checkResult, error) {
+	tmp, err := os.MkdirTemp("", "kernel-check-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+
+	type item struct {
+		Name    string `json:"name"`
+		Copy    string `json:"copy"`
+		Workdir string `json:"workdir"`
+	}
+	var items []item
+	for i, nb := range notebooks {
+		data, err := os.ReadFile(nb)
+		if err != nil {
+			return nil, err
+		}
+		dir := filepath.Join(tmp, fmt.Sprint(i))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, err
+		}
+		cp := filepath.Join(dir, filepath.Base(nb))
+		if err := os.WriteFile(cp, data, 0o644); err != nil {
+			return nil, err
+		}
+		items = append(items, item{Name: p.rel(nb), Copy: cp, Workdir: dir})
+	}
+	job, err := json.Marshal(map[string]any{
+		"kernel":          kernelName,
+		"timeout":         int(timeout.Seconds()),
+		"startup_timeout": 60,
+		"notebooks":       items,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	if err := os.MkdirAll(p.logDir(), 0o755); err != nil {
+		return nil, err
+	}
+	logPath := filepath.Join(p.logDir(), "check-kernel.log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+
+	cmd := exec.Command(j.Python, "-c", runnerPy, string(job))
+	cmd.Dir = tmp
+	cmd.Stderr = logFile
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting %s: %w", j.Python, err)
+	}
+	results, readErr := readResults(stdout, timeout)
+	waitErr := cmd.Wait()
+	if readErr != nil {
+		return results, readErr
+	}
+	if waitErr != nil || len(results) != len(notebooks) {
+		return results, fmt.Errorf("the notebook runner stopped early (%v); its log is %s:\n%s", waitErr, logPath, tail(logPath, 15))
+	}
+	return results, nil
+}
+
+// readResults prints the runner's events as they arrive and collects the results.
+func readResults(r io.Reader, timeout time.Duration) ([]checkResult, error) {
+	var results []checkResult
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 1<<20), 64<<20)
+	for sc.Scan() {
+		var res checkResult
+		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
+			return results, fmt.Errorf("unreadable line from the notebook runner: %q", sc.Text())
+		}
+		switch res.Event {
+		case "start":
+			fmt.Fprintf(out, "check: running %s ...\n", res.Name)
+		case "done":
+			results = append(results, res)
+			fmt.Fprint(out, res.report(timeout))
+		}
+	}
+	return results, sc.Err()
+}
+
+// report formats a result: a line with the time, and for a failure the cell,
+// its failing source line and the error.
+func (r checkResult) report(timeout time.Duration) string {
+	if r.OK {
+		return fmt.Sprintf("ok    %-44s %6.1f s\n", r.Name, r.Seconds)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "FAIL  %-44s %6.1f s\n", r.Name, r.Seconds)
+	if r.Kind == "failure" || r.Kind == "dead kernel" {
+		fmt.Fprintf(&b, "      %s\n", r.Message)
+		if r.Source == "" {
+			return b.String()
+		}
+	}
+	fmt.Fprintf(&b, "      cell %d (code cell %d)", r.Cell+1, r.CodeCell)
+	plain := plainText(r.Output)
+	if loc, ok := locate(plain, r.Executed); ok {
+		if loc.source != r.Source {
+			fmt.Fprintf(&b, " failed at a line of the cell run as [%d]", loc.count)
+		}
+		fmt.Fprintf(&b, ", line %d: %s\n", loc.line, loc.text)
+	} else {
+		fmt.Fprintf(&b, ": %s\n", firstStatement(r.Source))
+	}
+	if r.Kind == "timeout" {
+		fmt.Fprintf(&b, "      timed out after %s (raise it with --timeout)\n", timeout)
+		if len(plain) > 0 {
+			fmt.Fprintf(&b, "      last output: %s\n", plain[len(plain)-1])
+		}
+		return b.String()
+	}
+	for _, l := range errorMessages(plain, r.Message) {
+		fmt.Fprintf(&b, "      %s\n", l)
+	}
+	return b.String()
+}
+
+func summarize(results []checkResult) error {
+	failed := 0
+	for _, r := range results {
+		if !r.OK {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d notebooks failed", failed, len(results))
+	}
+	return nil
+}
+
+// firstStatement is the first line of a cell that is not blank or GoNB's %% marker.
+func firstStatement(source string) string {
+	for _, l := range strings.Split(source, "\n") {
+		if l = strings.TrimSpace(l); l != "" && l != "%%" {
+			return l
+		}
+	}
+	return ""
+}

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// snapshot records every file under dir with its bytes and modification time.
+func snapshot(t *testing.T, dir string) map[string]string {
+	t.Helper()
+	files := map[string]string{}
+	err := filepath.Walk(dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil {
+			return err
+		}
+		if !info.IsDir() {
+			data, err := os.ReadFile(path)
+			if err != nil {
+				return err
+			}
+			files[path] = info.ModTime().String() + "\x00" + string(data)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func checkOne(t *testing.T, notebook string, timeout time.Duration) (checkResult, string) {
+	t.Helper()
+	p := testProject(t)
+	j := installedJupyter(t, p)
+	log := captureOut(t)
+	results, err := p.check(j, []string{notebook}, timeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 {
+		t.Fatalf("got %d results for one notebook", len(results))
+	}
+	return results[0], log.String()
+}
+
+func TestCheckNamesTheFailingCellAndLine(t *testing.T) {
+	nb := filepath.Join("testdata", "broken.ipynb")
+	before, _ := os.ReadFile(nb)
+	res, log := checkOne(t, nb, time.Minute)
+	if res.OK {
+		t.Fatalf("a notebook with a compile error passed:\n%s", log)
+	}
+	for _, want := range []string{
+		"FAIL  kernel/testdata/broken.ipynb",
+		"cell 3 (code cell 2), line 3: fmt.Println(undefinedName + y)",
+		"undefined: undefinedName",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("report lacks %q:\n%s", want, log)
+		}
+	}
+	if after, _ := os.ReadFile(nb); !bytes.Equal(before, after) {
+		t.Error("check wrote into the notebook")
+	}
+	if err := summarize([]checkResult{res}); err == nil || err.Error() != "1 of 1 notebooks failed" {
+		t.Errorf("summary = %v", err)
+	}
+}
+
+func TestCheckReportsAPanicWhereItHappened(t *testing.T) {
+	res, log := checkOne(t, filepath.Join("testdata", "panic.ipynb"), time.Minute)
+	if res.OK {
+		t.Fatalf("a panicking notebook passed:\n%s", log)
+	}
+	for _, want := range []string{
+		"cell 3 (code cell 2) failed at a line of the cell run as [1], line 2: return s[3]",
+		"panic: runtime error: index out of range [3] with length 0",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("report lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+func TestCheckTimesOutAHungCell(t *testing.T) {
+	start := time.Now()
+	res, log := checkOne(t, filepath.Join("testdata", "hang.ipynb"), 3*time.Second)
+	if res.OK || res.Kind != "timeout" {
+		t.Fatalf("a hung cell was not reported as a timeout:\n%s", log)
+	}
+	for _, want := range []string{"cell 2 (code cell 1): fmt.Println(\"sleeping\")", "timed out after 3s (raise it with --timeout)", "last output: sleeping"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("report lacks %q:\n%s", want, log)
+		}
+	}
+	if time.Since(start) > time.Minute {
+		t.Errorf("the 3 s timeout took %v to fire", time.Since(start))
+	}
+}
+
+func TestCheckLeavesNotebooksUntouched(t *testing.T) {
+	p := testProject(t)
+	j := installedJupyter(t, p)
+	captureOut(t)
+	before := snapshot(t, p.notebooksDir())
+	lessons, err := p.lessons()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := p.check(j, lessons[:1], 2*time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !results[0].OK {
+		t.Fatalf("%s failed:\n%s", lessons[0], results[0].report(2*time.Minute))
+	}
+	after := snapshot(t, p.notebooksDir())
+	if len(before) != len(after) {
+		t.Errorf("check added or removed files in notebooks/: %d before, %d after", len(before), len(after))
+	}
+	for path, b := range before {
+		if after[path] != b {
+			t.Errorf("check changed %s", path)
+		}
+	}
+}
+
+func TestUnknownNotebookIsNamed(t *testing.T) {
+	p := testProject(t)
+	_, err := p.resolveNotebooks([]string{"notebooks/99-nope.ipynb"})
+	if err == nil || !strings.Contains(err.Error(), "no such notebook: notebooks/99-nope.ipynb") ||
+		!strings.Contains(err.Error(), "notebooks/00-welcome.ipynb") {
+		t.Fatalf("want an error naming the notebook and listing the lessons, got %v", err)
+	}
+	_, err = p.resolveNotebooks([]string{"README.md"})
+	if err == nil || !strings.Contains(err.Error(), "README.md is not a notebook") {
+		t.Fatalf("got %v", err)
+	}
+}

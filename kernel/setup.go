@@ -1,0 +1,120 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"time"
+)
+
+// toolPackages are go.mod's tool lines: the kernel and the two programs it runs for every cell.
+var toolPackages = []string{
+	"github.com/janpfeifer/gonb",
+	"golang.org/x/tools/cmd/goimports",
+	"golang.org/x/tools/gopls",
+}
+
+// installation is what setup leaves ready: the kernel's binaries, its kernelspec and Jupyter.
+type installation struct {
+	Kernelspec string // folder holding kernel.json
+	Jupyter    *jupyter
+}
+
+func cmdSetup(args []string) error {
+	fs := newFlags("setup", "")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	p, err := cwdProject()
+	if err != nil {
+		return err
+	}
+	_, err = p.setup()
+	return err
+}
+
+// setup builds the tools, installs the kernelspec and finds or installs Jupyter.
+// Each step checks before it works, so a second run changes nothing.
+func (p *project) setup() (*installation, error) {
+	start := time.Now()
+	if err := p.buildTools(); err != nil {
+		return nil, err
+	}
+	dataDir, err := jupyterDataDir()
+	if err != nil {
+		return nil, err
+	}
+	spec, err := p.installKernelspec(dataDir)
+	if err != nil {
+		return nil, err
+	}
+	jup, err := p.ensureJupyter(installOptions{pip: true, apt: os.Geteuid() == 0})
+	if err != nil {
+		return nil, err
+	}
+	status("ready", seconds(time.Since(start)))
+	return &installation{Kernelspec: spec, Jupyter: jup}, nil
+}
+
+// toolsStamp identifies the inputs of the tool build: go.mod, go.sum and the Go toolchain.
+func (p *project) toolsStamp() (string, error) {
+	h := sha256.New()
+	for _, name := range []string{"go.mod", "go.sum"} {
+		data, err := os.ReadFile(filepath.Join(p.Root, name))
+		if err != nil {
+			return "", err
+		}
+		h.Write(data)
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("the go command is not on PATH: %w", err)
+	}
+	fmt.Fprintf(h, "%s %s/%s", goBin, runtime.GOOS, runtime.GOARCH)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// buildTools builds gonb, goimports and gopls from go.mod's tool lines into .kernel/bin,
+// skipping the build when the stamp of its inputs is unchanged and every binary exists.
+func (p *project) buildTools() error {
+	const what = "kernel binaries (gonb, goimports, gopls)"
+	stamp, err := p.toolsStamp()
+	if err != nil {
+		return err
+	}
+	stampPath := filepath.Join(p.binDir(), ".stamp")
+	if p.toolsPresent() {
+		if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
+			status(what, "up to date")
+			return nil
+		}
+	}
+	if err := os.MkdirAll(p.binDir(), 0o755); err != nil {
+		return err
+	}
+	status(what, "building (gopls takes about a minute and a half the first time)...")
+	start := time.Now()
+	cmd := exec.Command("go", append([]string{"build", "-o", p.binDir() + string(filepath.Separator)}, toolPackages...)...)
+	cmd.Dir = p.Root
+	if err := p.runLogged("build tools", cmd); err != nil {
+		return err
+	}
+	if err := os.WriteFile(stampPath, []byte(stamp), 0o644); err != nil {
+		return err
+	}
+	status(what, "built in "+seconds(time.Since(start)))
+	return nil
+}
+
+func (p *project) toolsPresent() bool {
+	for _, name := range []string{"gonb", "goimports", "gopls"} {
+		if _, err := os.Stat(filepath.Join(p.binDir(), name)); err != nil {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,220 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// testProject is the checkout the tests run in.
+func testProject(t *testing.T) *project {
+	t.Helper()
+	p, err := cwdProject()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// captureOut sends progress lines to a buffer for the test's duration.
+func captureOut(t *testing.T) *bytes.Buffer {
+	t.Helper()
+	var buf bytes.Buffer
+	old := out
+	out = &buf
+	t.Cleanup(func() { out = old })
+	return &buf
+}
+
+// installedJupyter returns the Jupyter that setup installed, skipping the test when
+// the kernel is not installed — unless `kernel test` asked for it, then it fails.
+func installedJupyter(t *testing.T, p *project) *jupyter {
+	t.Helper()
+	j, reasons := p.findJupyter()
+	dataDir, _ := jupyterDataDir()
+	spec := filepath.Join(dataDir, "kernels", kernelName, "kernel.json")
+	if j != nil && p.toolsPresent() && exists(spec) {
+		return j
+	}
+	msg := "the kernel is not installed (run `go run ./kernel setup`): " + strings.Join(reasons, "; ")
+	if os.Getenv(requireEnv) != "" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return nil
+}
+
+func TestKernelspecWritten(t *testing.T) {
+	p := testProject(t)
+	log := captureOut(t)
+	data := t.TempDir()
+	dir, err := p.installKernelspec(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := filepath.Join(data, "kernels", "gonb-backprop"); dir != want {
+		t.Errorf("kernelspec folder = %s, want %s", dir, want)
+	}
+	var spec kernelspec
+	raw, err := os.ReadFile(filepath.Join(dir, "kernel.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(raw, &spec); err != nil {
+		t.Fatal(err)
+	}
+	wantArgv := []string{filepath.Join(p.Root, ".kernel", "bin", "gonb"), "--kernel", "{connection_file}", "-go_work=" + p.Root,
+		"-logtostderr=false", "-stderrthreshold=WARNING", "-log_file=" + filepath.Join(p.Root, ".kernel", "logs", "gonb.log")}
+	if strings.Join(spec.Argv, " ") != strings.Join(wantArgv, " ") {
+		t.Errorf("argv = %q, want %q", spec.Argv, wantArgv)
+	}
+	if !filepath.IsAbs(p.Root) {
+		t.Errorf("-go_work path %q is not absolute", p.Root)
+	}
+	path := spec.Env["PATH"]
+	if !strings.HasPrefix(path, p.binDir()+string(os.PathListSeparator)) || !strings.HasSuffix(path, "${PATH}") {
+		t.Errorf("kernel PATH = %q: want goimports/gopls folder first and the inherited PATH last", path)
+	}
+	if spec.Language != "go" || spec.DisplayName == "" {
+		t.Errorf("language %q, display name %q", spec.Language, spec.DisplayName)
+	}
+	if !strings.Contains(log.String(), "installed in "+dir) {
+		t.Errorf("status lines do not say where the kernelspec went:\n%s", log)
+	}
+}
+
+func TestKernelspecIdempotentAndLeavesOthersAlone(t *testing.T) {
+	p := testProject(t)
+	log := captureOut(t)
+	data := t.TempDir()
+
+	// A user's own GoNB kernelspec sits beside ours and must not change.
+	userSpec := filepath.Join(data, "kernels", "gonb", "kernel.json")
+	os.MkdirAll(filepath.Dir(userSpec), 0o755)
+	userBytes := []byte(`{"argv": ["/home/user/go/bin/gonb", "--kernel", "{connection_file}"], "display_name": "Go (gonb)", "language": "go"}`)
+	if err := os.WriteFile(userSpec, userBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	dir, err := p.installKernelspec(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "kernel.json")
+	first, _ := os.ReadFile(file)
+	before, _ := os.Stat(file)
+	time.Sleep(10 * time.Millisecond)
+	log.Reset()
+	if _, err := p.installKernelspec(data); err != nil {
+		t.Fatal(err)
+	}
+	second, _ := os.ReadFile(file)
+	after, _ := os.Stat(file)
+	if !bytes.Equal(first, second) || !before.ModTime().Equal(after.ModTime()) {
+		t.Error("a second install rewrote kernel.json")
+	}
+	if !strings.Contains(log.String(), "up to date") {
+		t.Errorf("second install should report up to date, printed:\n%s", log)
+	}
+	if got, _ := os.ReadFile(userSpec); !bytes.Equal(got, userBytes) {
+		t.Error("the user's gonb kernelspec was changed")
+	}
+}
+
+func TestKernelspecNotOursIsNotOverwritten(t *testing.T) {
+	p := testProject(t)
+	captureOut(t)
+	data := t.TempDir()
+	file := filepath.Join(data, "kernels", kernelName, "kernel.json")
+	os.MkdirAll(filepath.Dir(file), 0o755)
+	foreign := []byte(`{"argv": ["something-else"], "display_name": "Someone else's", "language": "go"}`)
+	os.WriteFile(file, foreign, 0o644)
+
+	_, err := p.installKernelspec(data)
+	if err == nil || !strings.Contains(err.Error(), "was not written by this project") || !strings.Contains(err.Error(), file) {
+		t.Fatalf("want an error naming %s as not ours, got %v", file, err)
+	}
+	if got, _ := os.ReadFile(file); !bytes.Equal(got, foreign) {
+		t.Error("a kernelspec this project did not write was overwritten")
+	}
+}
+
+func TestMissingJupyterSaysWhatToRun(t *testing.T) {
+	captureOut(t)
+	p := &project{Root: t.TempDir()} // no venv here
+	t.Setenv("PATH", t.TempDir())    // and no jupyter on PATH
+	_, err := p.ensureJupyter(installOptions{})
+	if err == nil {
+		t.Fatal("want an error when Jupyter is missing and nothing may be installed")
+	}
+	for _, want := range []string{
+		"Jupyter was not found",
+		"python3 -m pip install --user " + jupyterLabPin,
+		"apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient",
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message lacks %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestJupyterWithoutLabOrNotebookIsRejected(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "jupyter")
+	os.WriteFile(bin, []byte("#!/usr/bin/python3\n"), 0o755)
+	_, err := inspectJupyter(bin)
+	if err == nil || !strings.Contains(err.Error(), "neither lab nor notebook") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+func TestShebangPython(t *testing.T) {
+	dir := t.TempDir()
+	for script, want := range map[string]string{
+		"#!/usr/bin/python3\n":           "/usr/bin/python3",
+		"#!/usr/bin/env python3.11\n":    "python3.11",
+		"#!/bin/sh\nexec something\n":    "python3",
+		"no shebang at all\n":            "python3",
+		"#!/opt/venv/bin/python -E -s\n": "/opt/venv/bin/python",
+	} {
+		f := filepath.Join(dir, "jupyter")
+		os.WriteFile(f, []byte(script), 0o755)
+		if got := shebangPython(f); got != want {
+			t.Errorf("shebangPython(%q) = %q, want %q", script, got, want)
+		}
+	}
+}
+
+func TestSecondSetupDoesNoWork(t *testing.T) {
+	p := testProject(t)
+	installedJupyter(t, p)
+	log := captureOut(t)
+	stamp := filepath.Join(p.binDir(), ".stamp")
+	before, err := os.Stat(stamp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.setup(); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := os.Stat(stamp)
+	if !before.ModTime().Equal(after.ModTime()) {
+		t.Error("setup rebuilt the tools although nothing changed")
+	}
+	for _, want := range []string{"kernel binaries (gonb, goimports, gopls) up to date", "kernelspec gonb-backprop", "up to date"} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("setup output lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+func TestFindProjectOutsideCheckout(t *testing.T) {
+	_, err := findProject(t.TempDir())
+	if err == nil || !strings.Contains(err.Error(), "run this command from the repository's folder") {
+		t.Fatalf("got %v", err)
+	}
+}
