@@ -1,0 +1,330 @@
+package mathx
+
+import (
+	"fmt"
+	"math"
+)
+
+// A Layer is layer L of a network in the seed's indexed form: Out neurons,
+// indexed by j, each fed by all In neurons of layer L−1, indexed by k:
+//
+//	z_j = Σ_k w_jk a_k + b_j,   a_j = f(z_j).
+//
+// The weights are kept row by row in one flat slice, so that row j holds the
+// weights into neuron j: w_jk is W[j*In()+k]. Weight and SetWeight read and
+// write them by (j, k). Values in W and B may be changed freely; their
+// lengths must stay Out·In and Out.
+type Layer struct {
+	W   []float64 // w_jk at W[j*In()+k]
+	B   []float64 // b_j at B[j]
+	Act Activation
+
+	in, out int
+}
+
+// NewLayer returns a layer of out neurons fed by in neurons, with every
+// weight and bias zero.
+func NewLayer(in, out int, act Activation) (*Layer, error) {
+	if in < 1 || out < 1 {
+		return nil, fmt.Errorf("%w: layer of %d neurons fed by %d: both must be at least 1", ErrConfig, out, in)
+	}
+	if err := act.check(); err != nil {
+		return nil, err
+	}
+	return &Layer{W: make([]float64, out*in), B: make([]float64, out), Act: act, in: in, out: out}, nil
+}
+
+// NewLayerFrom returns a layer with weights w[j][k] = w_jk and biases
+// b[j] = b_j. Every row of w must have the same length, and len(b) must equal
+// len(w).
+func NewLayerFrom(w [][]float64, b []float64, act Activation) (*Layer, error) {
+	if len(w) == 0 {
+		return nil, fmt.Errorf("%w: NewLayerFrom needs at least one row of weights", ErrShape)
+	}
+	l, err := NewLayer(len(w[0]), len(w), act)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) != l.out {
+		return nil, fmt.Errorf("%w: %d rows of weights but %d biases; want one bias per row", ErrShape, len(w), len(b))
+	}
+	for j, row := range w {
+		if len(row) != l.in {
+			return nil, fmt.Errorf("%w: weight row %d has %d values, row 0 has %d", ErrShape, j, len(row), l.in)
+		}
+		if err := checkFinite(fmt.Sprintf("w[%d]", j), row); err != nil {
+			return nil, err
+		}
+		copy(l.W[j*l.in:], row)
+	}
+	if err := checkFinite("b", b); err != nil {
+		return nil, err
+	}
+	copy(l.B, b)
+	return l, nil
+}
+
+// In returns the number of neurons k in the layer before, the length of a_k.
+func (l *Layer) In() int { return l.in }
+
+// Out returns the number of neurons j in this layer.
+func (l *Layer) Out() int { return l.out }
+
+// Weight returns w_jk, the weight from neuron k of the previous layer to
+// neuron j of this one. It panics if j or k is out of range.
+func (l *Layer) Weight(j, k int) float64 { return l.W[l.index(j, k)] }
+
+// SetWeight sets w_jk to v. It panics if j or k is out of range.
+func (l *Layer) SetWeight(j, k int, v float64) { l.W[l.index(j, k)] = v }
+
+func (l *Layer) index(j, k int) int {
+	if j < 0 || j >= l.out || k < 0 || k >= l.in {
+		panic(fmt.Sprintf("mathx: weight (%d, %d) out of range for a layer of %d×%d weights", j, k, l.out, l.in))
+	}
+	return j*l.in + k
+}
+
+// check reports a layer whose slices no longer have the lengths it was built
+// with, or which was not built by NewLayer or NewLayerFrom.
+func (l *Layer) check() error {
+	if l == nil || l.in < 1 || l.out < 1 {
+		return fmt.Errorf("%w: layer not made by NewLayer or NewLayerFrom", ErrConfig)
+	}
+	if len(l.W) != l.out*l.in || len(l.B) != l.out {
+		return fmt.Errorf("%w: layer of %d×%d weights holds %d weights and %d biases; want %d and %d",
+			ErrShape, l.out, l.in, len(l.W), len(l.B), l.out*l.in, l.out)
+	}
+	return l.Act.check()
+}
+
+// Forward computes the layer's weighted inputs z_j = Σ_k w_jk a_k + b_j and
+// activations a_j = f(z_j) from aPrev, the activations a_k of layer L−1.
+func (l *Layer) Forward(aPrev []float64) (z, a []float64, err error) {
+	s, err := l.newStep(aPrev)
+	if err != nil {
+		return nil, nil, err
+	}
+	l.forward(&s)
+	return s.Z, s.A, nil
+}
+
+// Backprop runs the layer forward on aPrev and then backward from dC_da,
+// where dC_da[j] = ∂C0/∂a_j comes from the layer above. See LayerStep for the
+// formulas.
+func (l *Layer) Backprop(aPrev, dC_da []float64) (LayerStep, error) {
+	s, err := l.newStep(aPrev)
+	if err != nil {
+		return LayerStep{}, err
+	}
+	if len(dC_da) != l.out {
+		return LayerStep{}, fmt.Errorf("%w: dC_da has %d values, the layer has %d neurons", ErrShape, len(dC_da), l.out)
+	}
+	if err := checkFinite("dC_da", dC_da); err != nil {
+		return LayerStep{}, err
+	}
+	l.forward(&s)
+	copy(s.DC_da, dC_da)
+	l.backward(&s)
+	return s, nil
+}
+
+// BackpropOutput treats the layer as the output layer L for a training
+// example with desired outputs y: it runs the layer forward on aPrev, prices
+// it with C0 = Σ_j (a_j − y_j)², and runs it backward from
+// ∂C0/∂a_j = 2(a_j − y_j).
+func (l *Layer) BackpropOutput(aPrev, y []float64) (LayerStep, error) {
+	s, err := l.newStep(aPrev)
+	if err != nil {
+		return LayerStep{}, err
+	}
+	if len(y) != l.out {
+		return LayerStep{}, fmt.Errorf("%w: y has %d values, the output layer has %d neurons", ErrShape, len(y), l.out)
+	}
+	if err := checkFinite("y", y); err != nil {
+		return LayerStep{}, err
+	}
+	l.forward(&s)
+	s.Y = append([]float64(nil), y...)
+	s.C0 = quadraticCost(s.A, s.Y, s.DC_da)
+	l.backward(&s)
+	return s, nil
+}
+
+// newStep checks the layer and aPrev and allocates a LayerStep for them.
+func (l *Layer) newStep(aPrev []float64) (LayerStep, error) {
+	if err := l.check(); err != nil {
+		return LayerStep{}, err
+	}
+	if len(aPrev) != l.in {
+		return LayerStep{}, fmt.Errorf("%w: aPrev has %d values, the layer takes %d inputs", ErrShape, len(aPrev), l.in)
+	}
+	if err := checkFinite("aPrev", aPrev); err != nil {
+		return LayerStep{}, err
+	}
+	s := newLayerStep(l)
+	s.APrev = append([]float64(nil), aPrev...)
+	s.DC_daPrev = make([]float64, l.in)
+	return s, nil
+}
+
+// newLayerStep allocates the per-neuron and per-weight slices of a step
+// through l; APrev, Y and DC_daPrev are left nil.
+func newLayerStep(l *Layer) LayerStep {
+	return LayerStep{
+		Layer: l,
+		Z:     make([]float64, l.out),
+		A:     make([]float64, l.out),
+		DC_da: make([]float64, l.out),
+		Da_dz: make([]float64, l.out),
+		DC_dz: make([]float64, l.out),
+		DC_dw: make([]float64, l.out*l.in),
+		DC_db: make([]float64, l.out),
+
+		sigmoid: isSigmoid(l.Act),
+	}
+}
+
+// LayerStep holds the numbers of one example's pass through one Layer:
+//
+//	z_j = Σ_k w_jk a_k + b_j                     forward
+//	a_j = f(z_j)
+//	δ_j = ∂C0/∂z_j = f′(z_j) ∂C0/∂a_j             backward
+//	∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j = a_k δ_j
+//	∂C0/∂b_j  =     f′(z_j) ∂C0/∂a_j = δ_j
+//	∂C0/∂a_k  = Σ_j w_jk f′(z_j) ∂C0/∂a_j = Σ_j PathTerm(j, k)
+//
+// The last sum runs over every path from neuron k through a neuron j of this
+// layer to the cost; PathTerm gives each path's term.
+type LayerStep struct {
+	Layer *Layer    // the layer, for its weights w_jk
+	APrev []float64 // a_k, the activations of layer L−1
+	Z     []float64 // z_j
+	A     []float64 // a_j
+	Y     []float64 // y_j at the output layer; nil in a hidden layer
+	C0    float64   // Σ_j (a_j − y_j)² at the output layer; zero in a hidden layer
+
+	DC_da     []float64 // ∂C0/∂a_j: 2(a_j − y_j) at the output, from the layer above otherwise
+	Da_dz     []float64 // ∂a_j/∂z_j = f′(z_j)
+	DC_dz     []float64 // δ_j = f′(z_j) ∂C0/∂a_j
+	DC_dw     []float64 // ∂C0/∂w_jk = a_k δ_j at DC_dw[j*In+k]; see DC_dwAt
+	DC_db     []float64 // ∂C0/∂b_j = δ_j
+	DC_daPrev []float64 // ∂C0/∂a_k = Σ_j w_jk δ_j, handed to layer L−1 as its DC_da
+
+	nz      nonzeros // the inputs that forward found nonzero
+	sigmoid bool     // whether the layer's activation is Sigmoid
+}
+
+// DC_dwAt returns ∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j.
+func (s LayerStep) DC_dwAt(j, k int) float64 { return s.DC_dw[s.Layer.index(j, k)] }
+
+// PathTerm returns w_jk f′(z_j) ∂C0/∂a_j, the part of ∂C0/∂a_k that flows
+// along the path from neuron k of layer L−1 through neuron j of this layer.
+// Summed over j it gives DC_daPrev[k].
+func (s LayerStep) PathTerm(j, k int) float64 {
+	return s.Layer.Weight(j, k) * s.Da_dz[j] * s.DC_da[j]
+}
+
+// quadraticCost returns C0 = Σ_j (a_j − y_j)² and stores
+// ∂C0/∂a_j = 2(a_j − y_j) in dC_da.
+func quadraticCost(a, y, dC_da []float64) float64 {
+	var c0 float64
+	for j, aj := range a {
+		d := aj - y[j]
+		c0 += d * d
+		dC_da[j] = 2 * d
+	}
+	return c0
+}
+
+// forward sets s.Z, s.A and s.Da_dz from s.APrev: z_j = Σ_k w_jk a_k + b_j,
+// a_j = f(z_j) and ∂a_j/∂z_j = f′(z_j).
+func (l *Layer) forward(s *LayerStep) {
+	s.nz.find(s.APrev)
+	l.forwardRows(s, &s.nz, 0, l.out)
+}
+
+// backward reads s.APrev, s.Da_dz and s.DC_da; it sets s.DC_dz,
+// adds a_k δ_j to s.DC_dw and δ_j to s.DC_db (so that a network can sum
+// over a batch in place), and, unless s.DC_daPrev is nil, sets
+// s.DC_daPrev[k] = Σ_j w_jk δ_j.
+func (l *Layer) backward(s *LayerStep) {
+	l.backwardRows(s, &s.nz, 0, l.out)
+	if s.DC_daPrev != nil {
+		l.backwardPrev(s)
+	}
+}
+
+// forwardRows is forward for the neurons j in [lo, hi) only, visiting the
+// inputs that nz lists.
+func (l *Layer) forwardRows(s *LayerStep, nz *nonzeros, lo, hi int) {
+	in := l.in
+	for j := lo; j < hi; j++ {
+		row := l.W[j*in : (j+1)*in]
+		if nz.sparse {
+			s.Z[j] = dotAt(row, nz.idx, nz.val) + l.B[j]
+		} else {
+			s.Z[j] = dot(row, s.APrev) + l.B[j]
+		}
+		if s.sigmoid {
+			s.A[j], s.Da_dz[j] = sigmoid(s.Z[j])
+		} else {
+			s.A[j], s.Da_dz[j] = l.Act.F(s.Z[j]), l.Act.Prime(s.Z[j])
+		}
+	}
+}
+
+// backwardRows is the part of backward that concerns the neurons j in
+// [lo, hi) only: δ_j and the gradients of their weights and biases.
+func (l *Layer) backwardRows(s *LayerStep, nz *nonzeros, lo, hi int) {
+	in := l.in
+	for j := lo; j < hi; j++ {
+		s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
+		s.DC_db[j] += s.DC_dz[j]
+		row := s.DC_dw[j*in : (j+1)*in]
+		if nz.sparse {
+			axpyAt(s.DC_dz[j], nz.idx, nz.val, row)
+		} else {
+			axpy(s.DC_dz[j], s.APrev, row)
+		}
+	}
+}
+
+// backwardPrev sets s.DC_daPrev[k] = Σ_j w_jk δ_j, adding row j of the
+// weights times δ_j for each j in turn.
+func (l *Layer) backwardPrev(s *LayerStep) {
+	in := l.in
+	clear(s.DC_daPrev)
+	for j, delta := range s.DC_dz {
+		axpy(delta, l.W[j*in:(j+1)*in], s.DC_daPrev)
+	}
+}
+
+// nonzeros lists the inputs a_k that are not 0. Such an input adds nothing
+// to z_j = Σ_k w_jk a_k + b_j, nor to ∂C0/∂w_jk = a_k δ_j, so when most
+// inputs are 0, as in MNIST images (about four pixels in five are blank),
+// both sums visit only the listed ones.
+type nonzeros struct {
+	idx    []int     // the k with a_k ≠ 0, when sparse
+	val    []float64 // the a_k at those k
+	sparse bool      // whether fewer than half of the inputs are nonzero
+}
+
+// find lists the nonzero values of a.
+func (nz *nonzeros) find(a []float64) {
+	if cap(nz.idx) < len(a) {
+		nz.idx, nz.val = make([]int, len(a)), make([]float64, len(a))
+	}
+	idx, val, n := nz.idx[:len(a)], nz.val[:len(a)], 0
+	for k := 0; k < len(a); k += 4 {
+		if k+4 <= len(a) && math.Float64bits(a[k])|math.Float64bits(a[k+1])|math.Float64bits(a[k+2])|math.Float64bits(a[k+3]) == 0 {
+			continue // four blank inputs: the common case, checked at once
+		}
+		for i := k; i < min(k+4, len(a)); i++ {
+			idx[n], val[n] = i, a[i] // kept only if a_i ≠ 0: written this way, without a branch
+			if a[i] != 0 {
+				n++
+			}
+		}
+	}
+	nz.idx, nz.val, nz.sparse = idx[:n], val[:n], 2*n < len(a)
+}

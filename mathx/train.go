@@ -1,0 +1,337 @@
+package mathx
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"sync/atomic"
+	"time"
+)
+
+// Gradient returns ∇C for the batch: the average over its m examples of the
+// gradient of C0, ∂C/∂w = (1/m) Σ ∂C0/∂w and ∂C/∂b = (1/m) Σ ∂C0/∂b.
+func (n *Network) Gradient(batch []Example) (Gradient, error) {
+	if err := n.checkExamples("batch", batch); err != nil {
+		return Gradient{}, err
+	}
+	g := n.NewGradient()
+	t := n.newTrace(g, false)
+	for _, ex := range batch {
+		t.backprop(ex.X, ex.Y)
+	}
+	scale(g, 1/float64(len(batch)))
+	return g, nil
+}
+
+// scale multiplies every partial derivative in g by s.
+func scale(g Gradient, s float64) {
+	for i := range g.DC_dw {
+		for p := range g.DC_dw[i] {
+			g.DC_dw[i][p] *= s
+		}
+		for p := range g.DC_db[i] {
+			g.DC_db[i][p] *= s
+		}
+	}
+}
+
+// TrainConfig sets up stochastic gradient descent.
+type TrainConfig struct {
+	Epochs    int     // passes over the training set
+	BatchSize int     // m, the number of examples in each mini-batch
+	Eta       float64 // η, the learning rate
+	Seed      int64   // seeds the order in which examples are visited
+}
+
+func (cfg TrainConfig) check() error {
+	if cfg.Epochs < 1 || cfg.BatchSize < 1 {
+		return fmt.Errorf("%w: TrainConfig has Epochs = %d and BatchSize = %d, want both at least 1",
+			ErrConfig, cfg.Epochs, cfg.BatchSize)
+	}
+	return checkEta(cfg.Eta)
+}
+
+// EpochStats reports on one epoch of SGD.
+type EpochStats struct {
+	Epoch     int           // 1 for the first epoch
+	Cost      float64       // C on the test set, or on the training set when there is no test set
+	Accuracy  float64       // fraction of that set classified right (see Network.Accuracy)
+	TrainCost float64       // average C0 over the epoch's training examples, each taken just before its step
+	Duration  time.Duration // time spent training in the epoch, evaluation excluded
+}
+
+// SGD trains the network by mini-batch stochastic gradient descent: each
+// epoch shuffles the training set, cuts it into mini-batches of
+// cfg.BatchSize examples (the last one may be smaller), and for each batch
+// takes the step w ← w − η ∇C(batch), exactly as Gradient and Step would.
+//
+// After each epoch SGD measures the cost and accuracy on test (on train
+// when test is empty) and passes them to progress; with a nil progress it
+// measures nothing. The same network, data and cfg.Seed give the same
+// result, bit for bit, on any machine. SGD stops with an error if the cost
+// becomes NaN or infinite, which happens when η is too large.
+func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(EpochStats)) error {
+	if err := cfg.check(); err != nil {
+		return err
+	}
+	if err := n.checkExamples("training set", train); err != nil {
+		return err
+	}
+	eval := test
+	if len(test) == 0 {
+		eval = train
+	} else if err := n.checkExamples("test set", test); err != nil {
+		return err
+	}
+	order := newShuffler(len(train), cfg.Seed)
+	t := newTrainer(n, min(cfg.BatchSize, len(train)))
+	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
+		start := time.Now()
+		sumC0, ok := t.epoch(train, order.next(), cfg.BatchSize, cfg.Eta)
+		if !ok {
+			return fmt.Errorf("%w: training diverged in epoch %d: the cost of a mini-batch is %v; try a smaller η than %v",
+				ErrNotFinite, epoch, sumC0, cfg.Eta)
+		}
+		stats := EpochStats{Epoch: epoch, TrainCost: sumC0 / float64(len(train)), Duration: time.Since(start)}
+		if progress != nil {
+			stats.Cost, _ = n.Cost(eval) // n and eval were checked above
+			stats.Accuracy, _ = n.Accuracy(eval)
+			progress(stats)
+		}
+	}
+	return nil
+}
+
+// A shuffler deals out a new random order of the indices 0..n−1 each epoch.
+type shuffler struct {
+	rng  *rand.Rand
+	perm []int
+}
+
+func newShuffler(n int, seed int64) *shuffler {
+	s := &shuffler{rng: rand.New(rand.NewPCG(uint64(seed), 0x7367642d73687566)), perm: make([]int, n)}
+	for i := range s.perm {
+		s.perm[i] = i
+	}
+	return s
+}
+
+func (s *shuffler) next() []int {
+	s.rng.Shuffle(len(s.perm), func(i, j int) { s.perm[i], s.perm[j] = s.perm[j], s.perm[i] })
+	return s.perm
+}
+
+// A trainer runs epochs of gradient descent without allocating.
+//
+// It computes what Gradient and Step compute, number for number, but shares
+// the work of the first layer — almost all of it in an MNIST network —
+// between two goroutines. Neuron j of layer 1 needs only its own row of
+// weights, both going forward (z_j = Σ_k w_jk x_k + b_j) and when its
+// weights are updated (∂C0/∂w_jk = x_k δ_j), so each goroutine owns half of
+// the rows, for every example of the batch. The layers above are small and
+// run on the caller's goroutine, while the helper finds the nonzero inputs
+// of the next batch. Since each number is computed by the same operations in
+// the same order either way, the result does not depend on the number of
+// processors.
+type trainer struct {
+	net    *Network
+	grad   Gradient      // Σ ∇C0 over the current batch
+	traces []trace       // one per example of a batch
+	batch  [2][]Example  // the current and the next batch
+	nz     [2][]nonzeros // the nonzero inputs of each example of each
+	parts  [2]rowPart    // the rows of layer 1 each goroutine owns
+	eta    float64       // η
+	c0     float64       // Σ C0 over the current batch
+
+	// The helper goroutine runs parts[1] between start and stop. A phase
+	// takes only microseconds, less than it takes to wake a goroutine that
+	// sleeps on a channel, so the two goroutines meet on atomic counters,
+	// yielding the processor (runtime.Gosched) while they wait.
+	helping  bool
+	phase    phase         // what the helper is to run next
+	posted   atomic.Uint64 // phases handed to the helper so far
+	finished atomic.Uint64 // phases the helper has finished
+	quit     atomic.Bool
+	exited   chan struct{} // closed when the helper returns
+}
+
+// A rowPart is the share of layer 1 that one goroutine runs: the neurons j
+// in [lo, hi).
+type rowPart struct{ lo, hi int }
+
+// The phases of a gradient-descent step on a batch.
+type phase int
+
+const (
+	forwardFirst  phase = iota // layer 1 forward, for a part's rows
+	upperLayers                // layers 2..L forward and backward, and their step
+	findNext                   // the nonzero inputs of the next batch
+	backwardFirst              // layer 1 backward and its step, for a part's rows
+)
+
+// minParallelWeights is the size of layer 1, in weights, from which a
+// trainer shares it between two goroutines.
+const minParallelWeights = 4096
+
+func newTrainer(n *Network, batchSize int) *trainer {
+	t := &trainer{net: n, grad: n.NewGradient(), traces: make([]trace, batchSize)}
+	for e := range t.traces {
+		t.traces[e] = n.newTrace(t.grad, false)
+	}
+	for i := range t.batch {
+		t.batch[i] = make([]Example, 0, batchSize)
+		t.nz[i] = make([]nonzeros, batchSize)
+	}
+	first := n.Layers[0]
+	split := first.out
+	if runtime.GOMAXPROCS(0) > 1 && first.out > 1 && len(first.W) >= minParallelWeights {
+		split = first.out / 2
+	}
+	t.parts = [2]rowPart{{0, split}, {split, first.out}}
+	return t
+}
+
+// epoch runs one epoch over the examples train[i] for i in order, in
+// batches of m, and returns Σ C0 over the epoch, or the average cost of the
+// first batch whose cost is NaN or infinite.
+func (t *trainer) epoch(train []Example, order []int, m int, eta float64) (sumC0 float64, ok bool) {
+	t.eta = eta
+	t.start()
+	defer t.stop()
+	t.fill(1, train, order[:min(m, len(order))])
+	t.do(findNext, nil) // for the first batch
+	t.batch[0], t.batch[1], t.nz[0], t.nz[1] = t.batch[1], t.batch[0], t.nz[1], t.nz[0]
+	for lo := 0; lo < len(order); lo += m {
+		next := order[min(lo+m, len(order)):min(lo+2*m, len(order))]
+		t.fill(1, train, next)
+		for e, ex := range t.batch[0] {
+			t.traces[e][0].APrev = ex.X
+		}
+		t.run(forwardFirst, forwardFirst)
+		t.run(upperLayers, findNext)
+		t.run(backwardFirst, backwardFirst)
+		if !isFinite(t.c0) {
+			return t.c0 / float64(len(t.batch[0])), false
+		}
+		sumC0 += t.c0
+		t.batch[0], t.batch[1], t.nz[0], t.nz[1] = t.batch[1], t.batch[0], t.nz[1], t.nz[0]
+	}
+	return sumC0, true
+}
+
+// fill sets batch i to the examples train[k] for k in idx.
+func (t *trainer) fill(i int, train []Example, idx []int) {
+	t.batch[i] = t.batch[i][:0]
+	for _, k := range idx {
+		t.batch[i] = append(t.batch[i], train[k])
+	}
+}
+
+// start starts the helper goroutine, if the trainer has rows for it.
+func (t *trainer) start() {
+	if t.parts[1].lo == t.parts[1].hi {
+		return
+	}
+	t.helping = true
+	t.quit.Store(false)
+	t.exited = make(chan struct{})
+	go func() {
+		defer close(t.exited)
+		for {
+			done := t.finished.Load()
+			for t.posted.Load() == done {
+				if t.quit.Load() {
+					return
+				}
+				runtime.Gosched()
+			}
+			t.do(t.phase, &t.parts[1])
+			t.finished.Store(done + 1)
+		}
+	}()
+}
+
+// stop stops the helper goroutine and waits for it to return.
+func (t *trainer) stop() {
+	if !t.helping {
+		return
+	}
+	t.quit.Store(true)
+	<-t.exited
+	t.helping = false
+}
+
+// run runs mine on parts[0] and theirs on parts[1]: at once, on the caller
+// and the helper, between start and stop; one after the other otherwise.
+func (t *trainer) run(mine, theirs phase) {
+	if !t.helping {
+		t.do(mine, &t.parts[0])
+		if theirs != mine || t.parts[1].lo < t.parts[1].hi {
+			t.do(theirs, &t.parts[1])
+		}
+		return
+	}
+	t.phase = theirs
+	t.posted.Add(1)
+	t.do(mine, &t.parts[0])
+	for t.finished.Load() != t.posted.Load() {
+		runtime.Gosched()
+	}
+}
+
+// do runs phase ph on part p.
+func (t *trainer) do(ph phase, p *rowPart) {
+	first := t.net.Layers[0]
+	batch, nz := t.batch[0], t.nz[0]
+	switch ph {
+	case forwardFirst:
+		for j := p.lo; j < p.hi; j++ { // row j of the weights stays in cache across the batch
+			for e := range batch {
+				first.forwardRows(&t.traces[e][0], &nz[e], j, j+1)
+			}
+		}
+	case upperLayers:
+		t.c0 = 0
+		for e, ex := range batch {
+			tr := t.traces[e]
+			for i := 1; i < len(tr); i++ {
+				tr[i].Layer.forward(&tr[i])
+			}
+			out := &tr[len(tr)-1]
+			t.c0 += quadraticCost(out.A, ex.Y, out.DC_da)
+			for i := len(tr) - 1; i > 0; i-- {
+				tr[i].Layer.backward(&tr[i])
+			}
+		}
+		invM := 1 / float64(len(batch))
+		for i := 1; i < len(t.net.Layers); i++ {
+			l := t.net.Layers[i]
+			descend(l.W, t.grad.DC_dw[i], t.eta, invM)
+			descend(l.B, t.grad.DC_db[i], t.eta, invM)
+		}
+	case findNext:
+		for e, ex := range t.batch[1] {
+			t.nz[1][e].find(ex.X)
+		}
+	case backwardFirst:
+		for j := p.lo; j < p.hi; j++ { // row j of the gradient stays in cache across the batch
+			for e := range batch {
+				first.backwardRows(&t.traces[e][0], &nz[e], j, j+1)
+			}
+		}
+		in, invM := first.in, 1/float64(len(batch))
+		descend(first.W[p.lo*in:p.hi*in], t.grad.DC_dw[0][p.lo*in:p.hi*in], t.eta, invM)
+		descend(first.B[p.lo:p.hi], t.grad.DC_db[0][p.lo:p.hi], t.eta, invM)
+	}
+}
+
+// descend sets w_i ← w_i − η (g_i / m) for the sum g_i of m examples'
+// partial derivatives, as Gradient and then Step compute it, and then sets
+// g_i to 0 for the next batch.
+func descend(w, g []float64, eta, invM float64) {
+	g = g[:len(w)]
+	for i := range w {
+		w[i] += -eta * (g[i] * invM)
+		g[i] = 0
+	}
+}
