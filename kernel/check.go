@@ -34,7 +34,7 @@ func cmdCheck(args []string) error {
 	if err != nil {
 		return err
 	}
-	results, err := p.check(inst.Jupyter, notebooks, *timeout)
+	results, err := p.execute(inst.Jupyter, notebooks, execOptions{Timeout: *timeout})
 	if err != nil {
 		return err
 	}
@@ -92,9 +92,18 @@ type checkResult struct {
 	Executed map[string]string `json:"executed"`
 }
 
-// check executes each notebook through the project's kernel with nbclient, on a
+// execOptions configures execute.
+type execOptions struct {
+	Timeout time.Duration // longest one cell may run
+	// HTMLDir, if set, receives nbconvert's page of each notebook that ran, as <name>.html
+	// (not yet portable: see portablePage).
+	HTMLDir string
+}
+
+// execute runs each notebook through the project's kernel with nbclient, on a
 // temporary copy, and prints one line per notebook as it finishes.
-func (p *project) check(j *jupyter, notebooks []string, timeout time.Duration) ([]checkResult, error) {
+func (p *project) execute(j *jupyter, notebooks []string, opt execOptions) ([]checkResult, error) {
+	timeout := opt.Timeout
 	tmp, err := os.MkdirTemp("", "kernel-check-")
 	if err != nil {
 		return nil, err
@@ -105,6 +114,7 @@ func (p *project) check(j *jupyter, notebooks []string, timeout time.Duration) (
 		Name    string `json:"name"`
 		Copy    string `json:"copy"`
 		Workdir string `json:"workdir"`
+		HTML    string `json:"html,omitempty"`
 	}
 	var items []item
 	for i, nb := range notebooks {
@@ -120,7 +130,11 @@ func (p *project) check(j *jupyter, notebooks []string, timeout time.Duration) (
 		if err := os.WriteFile(cp, data, 0o644); err != nil {
 			return nil, err
 		}
-		items = append(items, item{Name: p.rel(nb), Copy: cp, Workdir: dir})
+		it := item{Name: p.rel(nb), Copy: cp, Workdir: dir}
+		if opt.HTMLDir != "" {
+			it.HTML = filepath.Join(opt.HTMLDir, strings.TrimSuffix(filepath.Base(nb), ".ipynb")+".html")
+		}
+		items = append(items, it)
 	}
 	job, err := json.Marshal(map[string]any{
 		"kernel":          kernelName,

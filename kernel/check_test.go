@@ -37,7 +37,7 @@ func checkOne(t *testing.T, notebook string, timeout time.Duration) (checkResult
 	p := testProject(t)
 	j := installedJupyter(t, p)
 	log := captureOut(t)
-	results, err := p.check(j, []string{notebook}, timeout)
+	results, err := p.execute(j, []string{notebook}, execOptions{Timeout: timeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func TestCheckLeavesNotebooksUntouched(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	results, err := p.check(j, lessons[:1], 2*time.Minute)
+	results, err := p.execute(j, lessons[:1], execOptions{Timeout: 2 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}

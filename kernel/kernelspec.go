@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+
+	"github.com/chainrule-go/backprop/kernel/display"
 )
 
 // kernelName is the project's own kernelspec; a user's "gonb" kernelspec is never touched.
@@ -75,7 +77,7 @@ func (p *project) kernelspecFor() (*kernelspec, error) {
 		DisplayName:   "Go (backprop lessons)",
 		Language:      "go",
 		InterruptMode: "message",
-		Env:           map[string]string{"PATH": path},
+		Env:           map[string]string{"PATH": path, display.CheckoutEnv: p.Root}, // charts load ECharts from the checkout
 		Metadata:      map[string]string{ownerKey: p.Root},
 	}, nil
 }

@@ -46,7 +46,7 @@ type labOptions struct {
 }
 
 // lab runs Jupyter (JupyterLab, or classic Notebook where Lab is absent) rooted at
-// notebooks/, on 127.0.0.1 with a random token, until ctx is done; then it stops
+// the checkout and opened at notebooks/, on 127.0.0.1 with a random token, until ctx is done; then it stops
 // the server, which shuts down its kernels.
 func (p *project) lab(ctx context.Context, j *jupyter, opt labOptions) error {
 	port, err := freePort(opt.Port)
@@ -68,7 +68,9 @@ func (p *project) lab(ctx context.Context, j *jupyter, opt labOptions) error {
 		"--ip=127.0.0.1",
 		"--port=" + strconv.Itoa(port),
 		"--" + server + ".port_retries=0",
-		"--notebook-dir=" + p.notebooksDir(),
+		// The server's root is the checkout, so it can serve kernel/assets to the charts
+		// and learners can open mathx's source beside the lessons.
+		"--notebook-dir=" + p.Root,
 	}
 	if !opt.Browser {
 		args = append(args, "--no-browser")
@@ -99,9 +101,9 @@ func (p *project) lab(ctx context.Context, j *jupyter, opt labOptions) error {
 		}
 		return err
 	}
-	page := "/lab"
+	page := "/lab/tree/notebooks"
 	if j.App == "notebook" {
-		page = "/tree"
+		page = "/tree/notebooks"
 	}
 	url := base + page + "?token=" + token
 	if opt.Ready != nil {

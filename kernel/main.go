@@ -5,6 +5,8 @@
 //	go run ./kernel setup    only the installation steps (idempotent)
 //	go run ./kernel check [--timeout D] [NOTEBOOK...]
 //	                         execute notebooks (default: all lessons) through the kernel
+//	go run ./kernel export [--out DIR] [NOTEBOOK...]
+//	                         execute the lessons and write offline HTML pages
 package main
 
 import (
@@ -23,6 +25,8 @@ verbs:
   test    the whole suite: setup, go vet, go test, every notebook executed
   setup   build the kernel binaries, install the kernelspec and Jupyter (idempotent)
   check   execute notebooks through the kernel: check [--timeout 2m] [NOTEBOOK...]
+  export  execute the lessons and write self-contained HTML pages that work offline:
+          export [--out DIR] [NOTEBOOK...] (default folder: out/export)
 
 Run "go run ./kernel VERB -h" for a verb's flags.
 `
@@ -43,6 +47,8 @@ func main() {
 		err = cmdCheck(args)
 	case "test":
 		err = cmdTest(args)
+	case "export":
+		err = cmdExport(args)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

@@ -1,6 +1,8 @@
 # Executes notebooks with nbclient through one kernelspec and prints one JSON
-# line per event on stdout: {"event": "start"|"done", ...}. Used by `kernel check`;
-# the notebooks are read from the paths given and never written.
+# line per event on stdout: {"event": "start"|"done", ...}. Used by `kernel check`
+# and `kernel export`; the notebooks are read from the paths given and never written.
+# For export, each notebook that ran is converted with nbconvert's lab template and
+# the page is written to the item's "html" path for the Go side to make portable.
 import json
 import sys
 import time
@@ -62,6 +64,12 @@ def run(job, item):
     except Exception as e:  # kernel failed to start, bad notebook JSON, ...
         result.update(ok=False, kind="failure", message=f"{type(e).__name__}: {e}")
     result["seconds"] = time.monotonic() - start
+    if result["ok"] and item.get("html"):
+        from nbconvert import HTMLExporter
+
+        body, _ = HTMLExporter(template_name="lab").from_notebook_node(nb)
+        with open(item["html"], "w", encoding="utf-8") as f:
+            f.write(body)
     i = current["index"]
     if not result["ok"] and i is not None:
         cell = nb.cells[i]

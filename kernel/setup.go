@@ -44,6 +44,9 @@ func (p *project) setup() (*installation, error) {
 	if err := p.buildTools(); err != nil {
 		return nil, err
 	}
+	if err := p.installAssets(); err != nil {
+		return nil, err
+	}
 	dataDir, err := jupyterDataDir()
 	if err != nil {
 		return nil, err
@@ -117,4 +120,41 @@ func (p *project) toolsPresent() bool {
 		}
 	}
 	return true
+}
+
+// assetsDir holds package.json and package-lock.json for the front-end libraries.
+func (p *project) assetsDir() string { return filepath.Join(p.Root, "kernel", "assets") }
+
+// installAssets runs npm ci in kernel/assets when node_modules is missing or older than
+// the lock file's contents: ECharts for the charts, KaTeX for exported pages,
+// playwright-core for the browser checks.
+func (p *project) installAssets() error {
+	const what = "front-end assets (npm ci)"
+	lock, err := os.ReadFile(filepath.Join(p.assetsDir(), "package-lock.json"))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(lock)
+	stamp := hex.EncodeToString(sum[:])
+	stampPath := filepath.Join(p.assetsDir(), "node_modules", ".chainrule-stamp")
+	if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
+		status(what, "up to date")
+		return nil
+	}
+	npm, err := exec.LookPath("npm")
+	if err != nil {
+		return fmt.Errorf("npm is not on PATH; the charts need ECharts from the npm registry.\n" +
+			"Install Node.js (which brings npm; on Debian: apt-get install -y npm) and run the command again")
+	}
+	start := time.Now()
+	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
+	cmd.Dir = p.assetsDir()
+	if err := p.runLogged("npm ci", cmd); err != nil {
+		return err
+	}
+	if err := os.WriteFile(stampPath, []byte(stamp), 0o644); err != nil {
+		return err
+	}
+	status(what, "installed in "+seconds(time.Since(start)))
+	return nil
 }

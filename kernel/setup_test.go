@@ -79,6 +79,9 @@ func TestKernelspecWritten(t *testing.T) {
 	if !strings.HasPrefix(path, p.binDir()+string(os.PathListSeparator)) || !strings.HasSuffix(path, "${PATH}") {
 		t.Errorf("kernel PATH = %q: want goimports/gopls folder first and the inherited PATH last", path)
 	}
+	if spec.Env["BACKPROP_CHECKOUT"] != p.Root {
+		t.Errorf("kernel env BACKPROP_CHECKOUT = %q, want %q", spec.Env["BACKPROP_CHECKOUT"], p.Root)
+	}
 	if spec.Language != "go" || spec.DisplayName == "" {
 		t.Errorf("language %q, display name %q", spec.Language, spec.DisplayName)
 	}

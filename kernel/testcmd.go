@@ -54,7 +54,7 @@ func cmdTest(args []string) error {
 	notebooks, err := p.lessons()
 	if err == nil {
 		var results []checkResult
-		results, err = p.check(inst.Jupyter, notebooks, *timeout)
+		results, err = p.execute(inst.Jupyter, notebooks, execOptions{Timeout: *timeout})
 		if err == nil {
 			err = summarize(results)
 		}

@@ -1,0 +1,71 @@
+// Package display sends rich output — HTML, Markdown with LaTeX, ECharts charts —
+// from a notebook cell to Jupyter through the GoNB kernel.
+//
+// It speaks GoNB's display protocol itself (gob-encoded protocol.DisplayData on the
+// named pipe in $GONB_PIPE) instead of importing gonbui: gonbui links klog and its
+// dependencies into every cell, which slows each chart cell's build, and a cell
+// cannot import gonbui directly where the module proxy refuses GoNB's version list.
+// Outside a GoNB cell (tests, plain programs) output is printed to stdout.
+package display
+
+import (
+	"encoding/gob"
+	"fmt"
+	"os"
+	"sync"
+
+	"github.com/janpfeifer/gonb/gonbui/protocol"
+)
+
+var (
+	mu      sync.Mutex
+	encoder *gob.Encoder // nil until the pipe is opened
+	pipeErr error        // set once if the pipe cannot be used; output then goes to stdout
+)
+
+// InNotebook reports whether the program runs as a GoNB cell.
+func InNotebook() bool { return os.Getenv(protocol.GONB_PIPE_ENV) != "" }
+
+// send publishes one display_data message; outside GoNB it prints the text/plain
+// form if there is one, else the first payload.
+func send(data map[protocol.MIMEType]any) {
+	mu.Lock()
+	defer mu.Unlock()
+	if InNotebook() && encoder == nil && pipeErr == nil {
+		f, err := os.OpenFile(os.Getenv(protocol.GONB_PIPE_ENV), os.O_WRONLY, 0o600)
+		if err != nil {
+			pipeErr = err
+		} else {
+			encoder = gob.NewEncoder(f)
+		}
+	}
+	if encoder != nil {
+		err := encoder.Encode(&protocol.DisplayData{Data: data})
+		if err == nil {
+			return
+		}
+		pipeErr, encoder = err, nil
+	}
+	if pipeErr != nil {
+		fmt.Fprintf(os.Stderr, "display: cannot reach the GoNB kernel (%v); printing instead\n", pipeErr)
+	}
+	if s, ok := data[protocol.MIMETextPlain].(string); ok {
+		fmt.Println(s)
+		return
+	}
+	for _, v := range data {
+		fmt.Println(v)
+		return
+	}
+}
+
+// HTML shows an HTML fragment as the cell's output.
+func HTML(fragment string) {
+	send(map[protocol.MIMEType]any{protocol.MIMETextHTML: fragment})
+}
+
+// Markdown shows Markdown, with LaTeX between $…$ or $$…$$, as the cell's output.
+// Jupyter typesets the math; exported pages typeset it with KaTeX.
+func Markdown(md string) {
+	send(map[protocol.MIMEType]any{protocol.MIMETextMarkdown: md, protocol.MIMETextPlain: md})
+}
