@@ -79,6 +79,7 @@ func (p *project) lab(ctx context.Context, j *jupyter, opt labOptions) error {
 		args = append(args, "--allow-root") // Jupyter refuses root without it; CI runs as root
 	}
 	cmd := exec.Command(j.Bin, args...)
+	cmd.Dir = p.Root // GoNB takes the server's working directory as the Jupyter root
 	cmd.Env = append(os.Environ(), "JUPYTER_TOKEN="+token)
 	cmd.Stdout, cmd.Stderr = opt.Log, opt.Log
 	if opt.Log == nil {
