@@ -77,8 +77,18 @@ func (p *project) kernelspecFor() (*kernelspec, error) {
 		DisplayName:   "Go (backprop lessons)",
 		Language:      "go",
 		InterruptMode: "message",
-		Env:           map[string]string{"PATH": path, display.CheckoutEnv: p.Root}, // charts load ECharts from the checkout
-		Metadata:      map[string]string{ownerKey: p.Root},
+		Env: map[string]string{
+			"PATH":              path,
+			display.CheckoutEnv: p.Root, // charts load ECharts from the checkout
+			// GoNB compiles cells in a folder under TMPDIR, after `go work init` there;
+			// a go.work left in /tmp by anything else would make that fail.
+			"TMPDIR": p.tmpDir(),
+			// GoNB runs `go get` before every cell. Online, that asks the module proxy
+			// about this module's dependencies each time (a quarter second per cell);
+			// offline it fails. Setup fills the module cache, so cells resolve from it.
+			"GOPROXY": "off",
+		},
+		Metadata: map[string]string{ownerKey: p.Root},
 	}, nil
 }
 
@@ -114,6 +124,9 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(p.tmpDir(), 0o755); err != nil {
 		return "", err
 	}
 	if err := os.WriteFile(file, want, 0o644); err != nil {

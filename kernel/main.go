@@ -7,6 +7,7 @@
 //	                         execute notebooks (default: all lessons) through the kernel
 //	go run ./kernel export [--out DIR] [NOTEBOOK...]
 //	                         execute the lessons and write offline HTML pages
+//	go run ./kernel bench    cell latency through the real kernel
 package main
 
 import (
@@ -27,6 +28,7 @@ verbs:
   check   execute notebooks through the kernel: check [--timeout 2m] [NOTEBOOK...]
   export  execute the lessons and write self-contained HTML pages that work offline:
           export [--out DIR] [NOTEBOOK...] (default folder: out/export)
+  bench   median re-run latency of a print, a mathx and a chart cell through the kernel
 
 Run "go run ./kernel VERB -h" for a verb's flags.
 `
@@ -49,6 +51,8 @@ func main() {
 		err = cmdTest(args)
 	case "export":
 		err = cmdExport(args)
+	case "bench":
+		err = cmdBench(args)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

@@ -62,6 +62,7 @@ func (p *project) stateDir() string     { return filepath.Join(p.Root, ".kernel"
 func (p *project) binDir() string       { return filepath.Join(p.stateDir(), "bin") }
 func (p *project) venvDir() string      { return filepath.Join(p.stateDir(), "venv") }
 func (p *project) logDir() string       { return filepath.Join(p.stateDir(), "logs") }
+func (p *project) tmpDir() string       { return filepath.Join(p.stateDir(), "tmp") }
 func (p *project) notebooksDir() string { return filepath.Join(p.Root, "notebooks") }
 
 // lessons lists notebooks/*.ipynb in order.

@@ -81,8 +81,8 @@ func (p *project) toolsStamp() (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// buildTools builds gonb, goimports and gopls from go.mod's tool lines into .kernel/bin,
-// skipping the build when the stamp of its inputs is unchanged and every binary exists.
+// buildTools builds gonb, goimports and gopls from go.mod's tool lines into .kernel/bin
+// and downloads every module of the build list, skipping both when the stamp of its inputs is unchanged and every binary exists.
 func (p *project) buildTools() error {
 	const what = "kernel binaries (gonb, goimports, gopls)"
 	stamp, err := p.toolsStamp()
@@ -104,6 +104,13 @@ func (p *project) buildTools() error {
 	cmd := exec.Command("go", append([]string{"build", "-o", p.binDir() + string(filepath.Separator)}, toolPackages...)...)
 	cmd.Dir = p.Root
 	if err := p.runLogged("build tools", cmd); err != nil {
+		return err
+	}
+	// The kernel resolves cells' imports with GOPROXY=off: every module they can
+	// import must already be in the module cache.
+	download := exec.Command("go", "mod", "download")
+	download.Dir = p.Root
+	if err := p.runLogged("go mod download", download); err != nil {
 		return err
 	}
 	if err := os.WriteFile(stampPath, []byte(stamp), 0o644); err != nil {

@@ -79,6 +79,12 @@ func TestKernelspecWritten(t *testing.T) {
 	if !strings.HasPrefix(path, p.binDir()+string(os.PathListSeparator)) || !strings.HasSuffix(path, "${PATH}") {
 		t.Errorf("kernel PATH = %q: want goimports/gopls folder first and the inherited PATH last", path)
 	}
+	if spec.Env["TMPDIR"] != filepath.Join(p.Root, ".kernel", "tmp") || !exists(spec.Env["TMPDIR"]) {
+		t.Errorf("kernel TMPDIR = %q, want the checkout's .kernel/tmp, created", spec.Env["TMPDIR"])
+	}
+	if spec.Env["GOPROXY"] != "off" {
+		t.Errorf("kernel GOPROXY = %q, want off (cells resolve imports from the module cache)", spec.Env["GOPROXY"])
+	}
 	if spec.Env["BACKPROP_CHECKOUT"] != p.Root {
 		t.Errorf("kernel env BACKPROP_CHECKOUT = %q, want %q", spec.Env["BACKPROP_CHECKOUT"], p.Root)
 	}
