@@ -12,8 +12,9 @@ import (
 //
 // The weights are kept row by row in one flat slice, so that row j holds the
 // weights into neuron j: w_jk is W[j*In()+k]. Weight and SetWeight read and
-// write them by (j, k). Values in W and B may be changed freely; their
-// lengths must stay Out·In and Out.
+// write them by (j, k), and Row(j) gives row j. Values in W and B may be
+// changed freely, but must stay finite (an input a_k = 0 skips its weights,
+// so a NaN there would go unseen); their lengths must stay Out·In and Out.
 type Layer struct {
 	W   []float64 // w_jk at W[j*In()+k]
 	B   []float64 // b_j at B[j]
@@ -76,6 +77,15 @@ func (l *Layer) Weight(j, k int) float64 { return l.W[l.index(j, k)] }
 
 // SetWeight sets w_jk to v. It panics if j or k is out of range.
 func (l *Layer) SetWeight(j, k int, v float64) { l.W[l.index(j, k)] = v }
+
+// Row returns w_j0 … w_j(In−1), the weights into neuron j, as a part of W:
+// changing it changes the layer. For the first layer of an MNIST network it
+// is a 28×28 picture of what neuron j looks for. It panics if j is out of
+// range.
+func (l *Layer) Row(j int) []float64 {
+	i := l.index(j, 0)
+	return l.W[i : i+l.in : i+l.in]
+}
 
 func (l *Layer) index(j, k int) int {
 	if j < 0 || j >= l.out || k < 0 || k >= l.in {
@@ -162,13 +172,14 @@ func (l *Layer) newStep(aPrev []float64) (LayerStep, error) {
 		return LayerStep{}, err
 	}
 	s := newLayerStep(l)
+	s.DC_dw, s.DC_db = make([]float64, l.out*l.in), make([]float64, l.out)
 	s.APrev = append([]float64(nil), aPrev...)
 	s.DC_daPrev = make([]float64, l.in)
 	return s, nil
 }
 
-// newLayerStep allocates the per-neuron and per-weight slices of a step
-// through l; APrev, Y and DC_daPrev are left nil.
+// newLayerStep allocates the per-neuron slices of a step through l; the
+// gradient slices DC_dw and DC_db, and APrev, Y and DC_daPrev, are left nil.
 func newLayerStep(l *Layer) LayerStep {
 	return LayerStep{
 		Layer: l,
@@ -177,8 +188,6 @@ func newLayerStep(l *Layer) LayerStep {
 		DC_da: make([]float64, l.out),
 		Da_dz: make([]float64, l.out),
 		DC_dz: make([]float64, l.out),
-		DC_dw: make([]float64, l.out*l.in),
-		DC_db: make([]float64, l.out),
 
 		sigmoid: isSigmoid(l.Act),
 	}

@@ -2,6 +2,7 @@ package mathx
 
 import (
 	"math"
+	"slices"
 	"testing"
 )
 
@@ -36,6 +37,9 @@ func TestLayerByHand(t *testing.T) {
 	checkNear(t, "PathTerm(0, 1)", s.PathTerm(0, 1), -4, 0)
 	checkNear(t, "PathTerm(1, 1)", s.PathTerm(1, 1), -8, 0)
 	checkNear(t, "∂C0/∂w_10", s.DC_dwAt(1, 0), -2, 0)
+	if !slices.Equal(l.Row(1), []float64{3, 4}) {
+		t.Errorf("Row(1) = %v, want [3 4]", l.Row(1))
+	}
 	if l.Weight(1, 0) != 3 || l.In() != 2 || l.Out() != 2 {
 		t.Errorf("Weight(1, 0) = %v, In = %d, Out = %d; want 3, 2, 2", l.Weight(1, 0), l.In(), l.Out())
 	}

@@ -206,16 +206,8 @@ func (n *Network) Cost(examples []Example) (float64, error) {
 	if err := n.checkExamples("Cost", examples); err != nil {
 		return 0, err
 	}
-	t := n.newTrace(Gradient{}, false)
-	var sum float64
-	for _, ex := range examples {
-		a := t.forward(ex.X)
-		for j, aj := range a {
-			d := aj - ex.Y[j]
-			sum += d * d
-		}
-	}
-	return sum / float64(len(examples)), nil
+	c, _ := n.evaluate(examples)
+	return c, nil
 }
 
 // Accuracy returns the fraction of examples whose largest output a(L)_j is
@@ -225,14 +217,26 @@ func (n *Network) Accuracy(examples []Example) (float64, error) {
 	if err := n.checkExamples("Accuracy", examples); err != nil {
 		return 0, err
 	}
+	_, acc := n.evaluate(examples)
+	return acc, nil
+}
+
+// evaluate returns the Cost and the Accuracy of checked examples, from one
+// forward pass over them.
+func (n *Network) evaluate(examples []Example) (cost, accuracy float64) {
 	t := n.newTrace(Gradient{}, false)
+	var sum float64
 	right := 0
 	for _, ex := range examples {
-		if argmax(t.forward(ex.X)) == argmax(ex.Y) {
+		a := t.forward(ex.X)
+		for j, aj := range a {
+			sum += (aj - ex.Y[j]) * (aj - ex.Y[j])
+		}
+		if argmax(a) == argmax(ex.Y) {
 			right++
 		}
 	}
-	return float64(right) / float64(len(examples)), nil
+	return sum / float64(len(examples)), float64(right) / float64(len(examples))
 }
 
 // Predict returns the index j of the largest output a(L)_j for input x (the
@@ -326,7 +330,7 @@ func checkEta(eta float64) error {
 type trace []LayerStep
 
 // newTrace allocates a trace whose weight and bias gradients accumulate
-// into g (which may be empty for a trace used only forward). With
+// into g; a trace used only forward may be given an empty g. With
 // inputGrad, the first layer also computes ∂C0/∂x.
 func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
 	t := make(trace, len(n.Layers))

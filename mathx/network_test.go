@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"slices"
 	"testing"
+	"time"
 )
 
 // randomExamples returns n examples with inputs in [0, 1), about a third of
@@ -223,7 +224,7 @@ func TestTrainingLowersCost(t *testing.T) {
 // same batches, whether layer 1 is shared between goroutines or not.
 func TestSGDMatchesGradientAndStep(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	for _, sizes := range [][]int{{3, 4, 2}, {600, 12, 10, 4}} { // 600·12 weights: layer 1 is shared
+	for _, sizes := range [][]int{{5, 3}, {3, 4, 2}, {600, 12, 10, 4}} { // 600·12 weights: layer 1 is shared
 		data := randomExamples(rng, 45, sizes[0], sizes[len(sizes)-1], true)
 		net, _ := NewNetwork(sizes, Sigmoid, 9)
 		a, b := net.Clone(), net.Clone()
@@ -339,4 +340,28 @@ func TestNetworkBadInput(t *testing.T) {
 	var empty Network
 	_, err = empty.Forward(good.X)
 	checkErr(t, err, ErrConfig, "no layers")
+}
+
+// A signal's waiter that has gone to sleep wakes up when the count is raised.
+func TestSignalWakesSleeper(t *testing.T) {
+	s := signal{wake: make(chan struct{}, 1)}
+	done := make(chan bool)
+	go func() {
+		s.wait(1)
+		s.wait(2) // the stale wake-up from the first round must not end this one early
+		done <- true
+	}()
+	time.Sleep(20 * time.Millisecond) // long enough for the waiter to sleep
+	s.add()
+	select {
+	case <-done:
+		t.Fatal("wait(2) returned at count 1")
+	case <-time.After(20 * time.Millisecond):
+	}
+	s.add()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the sleeping waiter was not woken")
+	}
 }

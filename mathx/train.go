@@ -68,8 +68,11 @@ type EpochStats struct {
 // After each epoch SGD measures the cost and accuracy on test (on train
 // when test is empty) and passes them to progress; with a nil progress it
 // measures nothing. The same network, data and cfg.Seed give the same
-// result, bit for bit, on any machine. SGD stops with an error if the cost
-// becomes NaN or infinite, which happens when η is too large.
+// result, bit for bit, whatever the number of processors.
+//
+// SGD checks every example before it starts, and changes nothing if one is
+// malformed. It stops with an error if the cost becomes NaN or infinite,
+// which happens when η is too large.
 func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(EpochStats)) error {
 	if err := cfg.check(); err != nil {
 		return err
@@ -94,8 +97,7 @@ func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(Epoc
 		}
 		stats := EpochStats{Epoch: epoch, TrainCost: sumC0 / float64(len(train)), Duration: time.Since(start)}
 		if progress != nil {
-			stats.Cost, _ = n.Cost(eval) // n and eval were checked above
-			stats.Accuracy, _ = n.Accuracy(eval)
+			stats.Cost, stats.Accuracy = n.evaluate(eval)
 			progress(stats)
 		}
 	}
@@ -143,15 +145,12 @@ type trainer struct {
 	eta    float64       // η
 	c0     float64       // Σ C0 over the current batch
 
-	// The helper goroutine runs parts[1] between start and stop. A phase
-	// takes only microseconds, less than it takes to wake a goroutine that
-	// sleeps on a channel, so the two goroutines meet on atomic counters,
-	// yielding the processor (runtime.Gosched) while they wait.
+	// The helper goroutine runs parts[1] between start and stop.
 	helping  bool
 	phase    phase         // what the helper is to run next
-	posted   atomic.Uint64 // phases handed to the helper so far
-	finished atomic.Uint64 // phases the helper has finished
-	quit     atomic.Bool
+	posted   signal        // counts the phases handed to the helper
+	finished signal        // counts the phases the helper has finished
+	quit     bool          // set with the last post, to stop the helper
 	exited   chan struct{} // closed when the helper returns
 }
 
@@ -175,6 +174,7 @@ const minParallelWeights = 4096
 
 func newTrainer(n *Network, batchSize int) *trainer {
 	t := &trainer{net: n, grad: n.NewGradient(), traces: make([]trace, batchSize)}
+	t.posted.wake, t.finished.wake = make(chan struct{}, 1), make(chan struct{}, 1)
 	for e := range t.traces {
 		t.traces[e] = n.newTrace(t.grad, false)
 	}
@@ -232,23 +232,19 @@ func (t *trainer) start() {
 	if t.parts[1].lo == t.parts[1].hi {
 		return
 	}
-	t.helping = true
-	t.quit.Store(false)
+	t.helping, t.quit = true, false
 	t.exited = make(chan struct{})
-	go func() {
+	go func(next uint64) {
 		defer close(t.exited)
-		for {
-			done := t.finished.Load()
-			for t.posted.Load() == done {
-				if t.quit.Load() {
-					return
-				}
-				runtime.Gosched()
+		for ; ; next++ {
+			t.posted.wait(next)
+			if t.quit {
+				return
 			}
 			t.do(t.phase, &t.parts[1])
-			t.finished.Store(done + 1)
+			t.finished.add()
 		}
-	}()
+	}(t.posted.n.Load() + 1)
 }
 
 // stop stops the helper goroutine and waits for it to return.
@@ -256,7 +252,8 @@ func (t *trainer) stop() {
 	if !t.helping {
 		return
 	}
-	t.quit.Store(true)
+	t.quit = true
+	t.posted.add()
 	<-t.exited
 	t.helping = false
 }
@@ -271,11 +268,56 @@ func (t *trainer) run(mine, theirs phase) {
 		}
 		return
 	}
+	done := t.finished.n.Load() + 1
 	t.phase = theirs
-	t.posted.Add(1)
+	t.posted.add()
 	t.do(mine, &t.parts[0])
-	for t.finished.Load() != t.posted.Load() {
+	t.finished.wait(done)
+}
+
+// A signal is a counter that one goroutine raises and another waits on.
+//
+// The trainer's phases take microseconds, about as long as it takes to wake
+// a goroutine that sleeps on a channel, so a waiting goroutine first spins
+// for a while, yielding the processor (runtime.Gosched) between looks; only
+// then does it sleep, so that it does not burn a processor when the other
+// goroutine is slow, as on a busy machine.
+type signal struct {
+	n        atomic.Uint64
+	sleeping atomic.Bool
+	wake     chan struct{} // holds at most one wake-up
+}
+
+// spins is how many times a signal looks before its waiter sleeps: some
+// tens of microseconds.
+const spins = 500
+
+// add raises the count by one and wakes the waiter if it sleeps.
+func (s *signal) add() {
+	s.n.Add(1)
+	if s.sleeping.Load() {
+		select {
+		case s.wake <- struct{}{}:
+		default: // a wake-up is already pending
+		}
+	}
+}
+
+// wait returns once the count has reached n.
+func (s *signal) wait(n uint64) {
+	for range spins {
+		if s.n.Load() >= n {
+			return
+		}
 		runtime.Gosched()
+	}
+	for {
+		s.sleeping.Store(true)
+		if s.n.Load() >= n {
+			s.sleeping.Store(false)
+			return
+		}
+		<-s.wake
 	}
 }
 

@@ -1,0 +1,57 @@
+// Package mathx is the calculus of backpropagation, written to be read next
+// to the formulas it computes.
+//
+// It follows the lessons from one neuron to a trained network:
+//
+//   - Activation: σ (Sigmoid), ReLU, Tanh and Identity, each with its
+//     derivative.
+//   - Neuron: the seed's first case, one neuron per layer seen at the last
+//     layer L, with every intermediate value and every factor of the chain
+//     rule in a NeuronStep.
+//   - Chain: L single-neuron layers, forward and then backward layer by
+//     layer.
+//   - Layer: the indexed form, neurons j fed by neurons k, whose LayerStep
+//     gives ∂C0/∂w_jk and each path's term of ∂C0/∂a_k.
+//   - Network: layers of any sizes, with Forward, Backprop, Cost, Gradient,
+//     Step and SGD, seeded so that lessons are reproducible.
+//   - CentralDiff, NumericPartial, NumericGradient and CheckGradient check
+//     every derivative against finite differences.
+//   - LoadMNIST: the handwritten digits, from the Go module cache.
+//
+// # Notation
+//
+//	seed                        Go
+//	a(L), a(L−1)                A, APrev        activation of layer L, L−1
+//	w(L), b(L)                  W, B            weight, bias
+//	z(L) = w(L)·a(L−1) + b(L)   Z               weighted input
+//	a(L) = σ(z(L))              A
+//	C0 = (a(L) − y)²            C0              cost of one training example
+//	∂C0/∂a(L) = 2(a(L) − y)     DC_da
+//	∂a(L)/∂z(L) = σ′(z(L))      Da_dz
+//	∂z(L)/∂w(L) = a(L−1)        Dz_dw
+//	∂z(L)/∂b(L) = 1             Dz_db
+//	∂z(L)/∂a(L−1) = w(L)        Dz_daPrev
+//	∂C0/∂w(L), ∂C0/∂b(L)        DC_dw, DC_db
+//	∂C0/∂a(L−1)                 DC_daPrev
+//	w(L)_jk                     Layer.Weight(j, k), stored at W[j*In()+k]
+//	C = average of C0           Network.Cost
+//	∇C                          Network.Gradient
+//
+// Layers are numbered as in the notation: layer 0 is the input x, and
+// Network.Layers[l−1] is layer l.
+//
+// # Errors
+//
+// Functions that take slices check their shapes and values at the boundary
+// and return an error that names them, wrapping ErrShape, ErrNotFinite,
+// ErrEmpty or ErrConfig. Neuron, which takes only numbers, returns no error:
+// a NaN or infinite input makes NaN or infinite results.
+//
+// # Speed
+//
+// Network keeps each layer's weights in one row-major []float64, skips
+// inputs that are exactly 0 (most MNIST pixels), and in SGD shares the rows
+// of the first layer between two goroutines. None of this changes a result:
+// SGD gives bit for bit what Gradient and Step give on the same batches, on
+// any number of processors.
+package mathx
