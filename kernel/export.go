@@ -213,7 +213,6 @@ renderMathInElement(document.body, {
     {left: "$$", right: "$$", display: true}, {left: "\\[", right: "\\]", display: true},
     {left: "$", right: "$", display: false}, {left: "\\(", right: "\\)", display: false}
   ],
-  ignoredClasses: ["jp-InputArea", "jp-OutputArea-executeResult"],
   throwOnError: false
 });
 </script>

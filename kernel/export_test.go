@@ -115,6 +115,14 @@ func TestExportWritesSelfContainedPages(t *testing.T) {
 		}
 	}
 	chart, _ := os.ReadFile(filepath.Join(dir, "chart.html"))
+	// Every cell ends right after Show: none of the four charts may be lost, and the
+	// chart comes before what the cell printed after it.
+	if n := strings.Count(string(chart), `<div class="chainrule-chart"`); n != 4 {
+		t.Errorf("chart.html has %d chart boxes, want 4", n)
+	}
+	if i, j := strings.Index(string(chart), `<div class="chainrule-chart"`), strings.LastIndex(string(chart), "printed after the chart"); i < 0 || j < i {
+		t.Error("the chart does not come before the text printed after it")
+	}
 	for _, want := range []string{`class="chainrule-chart"`, `href="00-welcome.html"`, "From the kernel:", `class="jp-InputArea`} {
 		if !strings.Contains(string(chart), want) {
 			t.Errorf("chart.html lacks %q", want)

@@ -33,7 +33,8 @@ function inspect() {
   // Formulas: KaTeX (exported pages) or MathJax (Jupyter) output, and no TeX left in prose.
   const formulas = document.querySelectorAll('.katex, .MathJax, mjx-container, .MathJax_Display').length;
   document.querySelectorAll('.katex-error').forEach((e) => problems.push(`formula not typeset: ${e.textContent.slice(0, 80)}`));
-  const skip = 'pre, code, script, style, textarea, .jp-InputArea, .input, .CodeMirror, .katex, .MathJax, mjx-container, .MathJax_Preview';
+  // Code (inputs and printed text) is in <pre> or CodeMirror; everything else is prose.
+  const skip = 'pre, code, script, style, textarea, .CodeMirror, .katex, .MathJax, mjx-container, .MathJax_Preview';
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const tex = /\$[^$]*\\[a-zA-Z]+|\$\$|\\frac|\\partial|\\sigma|\^\{|_\{/;
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {

@@ -19,8 +19,10 @@ import (
 
 var (
 	mu      sync.Mutex
-	encoder *gob.Encoder // nil until the pipe is opened
-	pipeErr error        // set once if the pipe cannot be used; output then goes to stdout
+	encoder *gob.Encoder // to the kernel; nil until the pipe is opened
+	acks    *gob.Decoder // from the kernel; nil until the first sync
+	syncID  int
+	pipeErr error // set once if a pipe cannot be used; output then goes to stdout
 )
 
 // InNotebook reports whether the program runs as a GoNB cell.
@@ -42,6 +44,9 @@ func send(data map[protocol.MIMEType]any) {
 	if encoder != nil {
 		err := encoder.Encode(&protocol.DisplayData{Data: data})
 		if err == nil {
+			err = syncLocked()
+		}
+		if err == nil {
 			return
 		}
 		pipeErr, encoder = err, nil
@@ -56,6 +61,37 @@ func send(data map[protocol.MIMEType]any) {
 	for _, v := range data {
 		fmt.Println(v)
 		return
+	}
+}
+
+// syncLocked waits until the kernel has handled everything sent so far. GoNB stops
+// reading the pipe as soon as the cell's program exits, so without this a chart
+// shown on a cell's last line can be lost; it also keeps outputs in the order the
+// cell produced them. It is gonbui.Sync's exchange: a CommValue to "#gonbui/sync"
+// answered on $GONB_PIPE_BACK by "#gonbui/sync_ack" with the same number.
+func syncLocked() error {
+	if acks == nil {
+		f, err := os.OpenFile(os.Getenv(protocol.GONB_PIPE_BACK_ENV), os.O_RDONLY, 0o600)
+		if err != nil {
+			return err
+		}
+		acks = gob.NewDecoder(f)
+	}
+	syncID++
+	req := &protocol.DisplayData{Data: map[protocol.MIMEType]any{
+		protocol.MIMECommValue: &protocol.CommValue{Address: protocol.GonbuiSyncAddress, Value: syncID},
+	}}
+	if err := encoder.Encode(req); err != nil {
+		return err
+	}
+	for {
+		var v protocol.CommValue
+		if err := acks.Decode(&v); err != nil {
+			return err
+		}
+		if id, ok := v.Value.(int); ok && v.Address == protocol.GonbuiSyncAckAddress && id == syncID {
+			return nil
+		}
 	}
 }
 
