@@ -203,7 +203,8 @@ func newLayerStep(l *Layer) LayerStep {
 //	∂C0/∂a_k  = Σ_j w_jk f′(z_j) ∂C0/∂a_j = Σ_j PathTerm(j, k)
 //
 // The last sum runs over every path from neuron k through a neuron j of this
-// layer to the cost; PathTerm gives each path's term.
+// layer to the cost; PathTerm gives each path's term. A LayerStep refers to
+// its Layer, so PathTerm reads the weights as they are when it is called.
 type LayerStep struct {
 	Layer *Layer    // the layer, for its weights w_jk
 	APrev []float64 // a_k, the activations of layer L−1

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -113,8 +114,16 @@ func MNISTDir() (string, error) {
 				return dir, nil
 			}
 		} else {
-			for _, cache := range moduleCaches() {
-				if dir := filepath.Join(cache, escapeModule(mod.Path)+"@"+escapeModule(mod.Version), "data"); try("module cache", dir) {
+			inCache := filepath.Join(escapeModule(mod.Path)+"@"+escapeModule(mod.Version), "data")
+			caches := moduleCaches()
+			for _, cache := range caches {
+				if dir := filepath.Join(cache, inCache); try("module cache", dir) {
+					return dir, nil
+				}
+			}
+			// Not in the usual places: ask the go command where the cache is.
+			if cache, err := goCommand("env", "GOMODCACHE"); err == nil && filepath.IsAbs(cache) && !slices.Contains(caches, cache) {
+				if dir := filepath.Join(cache, inCache); try("module cache", dir) {
 					return dir, nil
 				}
 			}
@@ -156,12 +165,12 @@ func builtMNISTModule() (debug.Module, bool) {
 	return debug.Module{}, false
 }
 
-// moduleCaches returns the folders where the module cache may be, most
-// likely first, without duplicates.
+// moduleCaches returns the folders where the module cache is by default:
+// $GOMODCACHE, else $GOPATH/pkg/mod, else ~/go/pkg/mod.
 func moduleCaches() []string {
 	var dirs []string
 	add := func(dir string) {
-		if dir != "" && filepath.IsAbs(dir) && !contains(dirs, dir) {
+		if filepath.IsAbs(dir) && !slices.Contains(dirs, dir) {
 			dirs = append(dirs, dir)
 		}
 	}
@@ -172,19 +181,7 @@ func moduleCaches() []string {
 	if home, err := os.UserHomeDir(); err == nil {
 		add(filepath.Join(home, "go", "pkg", "mod"))
 	}
-	if out, err := goCommand("env", "GOMODCACHE"); err == nil {
-		add(out)
-	}
 	return dirs
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // goCommand runs the go command with args and returns its trimmed output.
@@ -218,6 +215,9 @@ func escapeModule(s string) string {
 
 // hasMNISTFiles reports which of the four data files dir lacks.
 func hasMNISTFiles(dir string) error {
+	if _, err := os.Stat(dir); err != nil {
+		return fmt.Errorf("%s does not exist", dir)
+	}
 	var missing []string
 	for _, name := range []string{trainImagesFile, trainLabelsFile, testImagesFile, testLabelsFile} {
 		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {

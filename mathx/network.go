@@ -18,7 +18,10 @@ type Example struct {
 // and a set of examples with their average C.
 //
 // The values of the weights and biases may be changed freely; the shapes of
-// the layers must not be.
+// the layers must not be. Methods that only read the network (Forward,
+// Backprop, Steps, Cost, Accuracy, Gradient, Predict) may run at the same
+// time as each other, but not with SGD, Step and SetParam, which change it,
+// nor with the gradient checks, which nudge its parameters and put them back.
 type Network struct {
 	Layers []*Layer
 }
