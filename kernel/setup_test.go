@@ -104,7 +104,7 @@ func TestKernelspecIdempotentAndLeavesOthersAlone(t *testing.T) {
 	// A user's own GoNB kernelspec sits beside ours and must not change.
 	userSpec := filepath.Join(data, "kernels", "gonb", "kernel.json")
 	os.MkdirAll(filepath.Dir(userSpec), 0o755)
-	userBytes := []byte(`{"argv": ["/home/user/go/bin/gonb", "--kernel", "{connection_file}"], "display_name": "Go (gonb)", "language": "go"}`)
+	userBytes := []byte(`{"argv": ["/opt/go-tools/bin/gonb", "--kernel", "{connection_file}"], "display_name": "Go (gonb)", "language": "go"}`)
 	if err := os.WriteFile(userSpec, userBytes, 0o644); err != nil {
 		t.Fatal(err)
 	}
