@@ -1,0 +1,333 @@
+// Package chart draws the lessons' pictures of backpropagation with Apache ECharts:
+// a cost curve with its tangent, the computation graph of one neuron, gradients as
+// bars and heatmaps, the paths through which a neuron moves the cost, training
+// curves, cost surfaces with a gradient-descent path, MNIST digits with the
+// network's guesses, and a slider that nudges w(L).
+//
+// Each builder takes the numbers a lesson already has and returns a
+// *display.Chart in one call:
+//
+//	chart.CostCurve("w", 0.8, 0.1, 0.5, 1.0).Show()
+//
+// Every value drawn comes from mathx; this package only lays it out. On bad
+// input (NaN, an empty series, a wrong shape, an unknown name) a builder returns
+// a Chart whose Err names the problem, and Show prints it in a red box.
+//
+// The ECharts options are built from go-echarts' opts types, composed into this
+// package's own option and series structs; the charts, components and render
+// packages of go-echarts are not imported, to keep every cell's build small.
+package chart
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/chainrule-go/backprop/kernel/display"
+	"github.com/go-echarts/go-echarts/v2/opts"
+	"github.com/go-echarts/go-echarts/v2/types"
+)
+
+// The default size of a chart, in pixels: it fits a notebook cell as it is.
+const (
+	defaultWidth  = 640
+	defaultHeight = 360
+)
+
+// Colours shared by the charts.
+const (
+	colorNegative = "#2166ac" // a partial derivative < 0: raising the parameter lowers the cost
+	colorZero     = "#f7f7f7"
+	colorPositive = "#b2182b" // a partial derivative > 0: raising the parameter raises the cost
+	colorCurve    = "#5470c6"
+	colorTangent  = "#ee6666"
+	colorPoint    = "#222222"
+	colorRight    = "#1a7f37"
+	colorWrong    = "#cf222e"
+	colorMuted    = "#999999"
+)
+
+// option is the ECharts option object, with the components these charts use.
+type option struct {
+	Title     []opts.Title  `json:"title,omitempty"`
+	Tooltip   *opts.Tooltip `json:"tooltip,omitempty"`
+	Legend    *opts.Legend  `json:"legend,omitempty"`
+	Grid      []grid        `json:"grid,omitempty"`
+	XAxis     []opts.XAxis  `json:"xAxis,omitempty"`
+	YAxis     []opts.YAxis  `json:"yAxis,omitempty"`
+	VisualMap []visualMap   `json:"visualMap,omitempty"`
+	Series    []series      `json:"series"`
+	Animation *bool         `json:"animation,omitempty"`
+}
+
+// grid is opts.Grid with the border settings it lacks.
+type grid struct {
+	opts.Grid
+	BorderColor string `json:"borderColor,omitempty"`
+	BorderWidth int    `json:"borderWidth,omitempty"`
+}
+
+// visualMap is ECharts' visualMap component. It is not opts.VisualMap because
+// that one holds min and max as float32 and drops a min of 0, and has no
+// seriesIndex or precision.
+type visualMap struct {
+	Type        string                 `json:"type"`
+	Min         float64                `json:"min"`
+	Max         float64                `json:"max"`
+	SeriesIndex []int                  `json:"seriesIndex,omitempty"`
+	Show        *bool                  `json:"show,omitempty"`
+	Calculable  bool                   `json:"calculable,omitempty"`
+	Precision   int                    `json:"precision,omitempty"`
+	Text        []string               `json:"text,omitempty"`
+	Orient      string                 `json:"orient,omitempty"`
+	Left        string                 `json:"left,omitempty"`
+	Right       string                 `json:"right,omitempty"`
+	Top         string                 `json:"top,omitempty"`
+	Bottom      string                 `json:"bottom,omitempty"`
+	ItemHeight  int                    `json:"itemHeight,omitempty"`
+	InRange     *opts.VisualMapInRange `json:"inRange,omitempty"`
+}
+
+// series is one ECharts series: the fields of the line, scatter, bar, heatmap
+// and graph series these charts use.
+type series struct {
+	ID         string          `json:"id,omitempty"`
+	Type       string          `json:"type"`
+	Name       string          `json:"name,omitempty"`
+	Data       any             `json:"data"`
+	XAxisIndex int             `json:"xAxisIndex,omitempty"`
+	YAxisIndex int             `json:"yAxisIndex,omitempty"`
+	Stack      string          `json:"stack,omitempty"`
+	BarWidth   string          `json:"barWidth,omitempty"`
+	Symbol     string          `json:"symbol,omitempty"`
+	SymbolSize float64         `json:"symbolSize,omitempty"`
+	ShowSymbol *bool           `json:"showSymbol,omitempty"`
+	LineStyle  *opts.LineStyle `json:"lineStyle,omitempty"`
+	ItemStyle  *opts.ItemStyle `json:"itemStyle,omitempty"`
+	Label      *opts.Label     `json:"label,omitempty"`
+	Tooltip    *opts.Tooltip   `json:"tooltip,omitempty"`
+	MarkLine   *markLine       `json:"markLine,omitempty"`
+	Silent     bool            `json:"silent,omitempty"`
+	Z          int             `json:"z,omitempty"`
+
+	// Graph series only.
+	Layout         string      `json:"layout,omitempty"`
+	Links          []graphLink `json:"links,omitempty"`
+	EdgeSymbol     []string    `json:"edgeSymbol,omitempty"`
+	EdgeSymbolSize []int       `json:"edgeSymbolSize,omitempty"`
+	EdgeLabel      *opts.Label `json:"edgeLabel,omitempty"`
+	Top            string      `json:"top,omitempty"`
+	Bottom         string      `json:"bottom,omitempty"`
+	Left           string      `json:"left,omitempty"`
+	Right          string      `json:"right,omitempty"`
+}
+
+// markLine draws lines at given axis values, for example {xAxis: w}.
+type markLine struct {
+	Symbol    string          `json:"symbol"`
+	Silent    bool            `json:"silent"`
+	Animation bool            `json:"animation"`
+	Label     *opts.Label     `json:"label,omitempty"`
+	LineStyle *opts.LineStyle `json:"lineStyle,omitempty"`
+	Data      []any           `json:"data"`
+}
+
+// graphNode is one node of a graph series. It is not opts.GraphNode because
+// that one drops x = 0 and y = 0 and has no label.
+type graphNode struct {
+	Name       string          `json:"name"`
+	X          float64         `json:"x"`
+	Y          float64         `json:"y"`
+	Value      float64         `json:"value"`
+	SymbolSize float64         `json:"symbolSize,omitempty"`
+	ItemStyle  *opts.ItemStyle `json:"itemStyle,omitempty"`
+	Label      *opts.Label     `json:"label,omitempty"`
+	Tooltip    *opts.Tooltip   `json:"tooltip,omitempty"`
+}
+
+// graphLink is one edge of a graph series. It is not opts.GraphLink because
+// that one holds the value as float32 and its label has no background.
+type graphLink struct {
+	Source    string          `json:"source"`
+	Target    string          `json:"target"`
+	Value     float64         `json:"value"`
+	LineStyle *opts.LineStyle `json:"lineStyle,omitempty"`
+	Label     *opts.Label     `json:"label,omitempty"`
+}
+
+// dataItem is one data item given as an object, for a label or style of its own.
+type dataItem struct {
+	Name      string          `json:"name,omitempty"`
+	Value     any             `json:"value"`
+	Label     *opts.Label     `json:"label,omitempty"`
+	ItemStyle *opts.ItemStyle `json:"itemStyle,omitempty"`
+}
+
+// numberScript makes every tooltip show numbers to 4 significant digits, as num
+// does, instead of all 17. A formatter is a JavaScript function, which the JSON
+// option cannot carry, so it is set once the chart is drawn.
+const numberScript = `function chainruleNum(v) {
+  if (typeof v !== 'number') return v;
+  return String(parseFloat(v.toPrecision(4))).replace(/-/g, '\u2212');
+}
+chart.setOption({tooltip: {valueFormatter: function (v) {
+  return v instanceof Array ? v.map(chainruleNum).join(', ') : chainruleNum(v);
+}}});
+`
+
+// newChart returns a chart of the default size that draws opt.
+func newChart(title string, opt *option) *display.Chart {
+	return &display.Chart{Title: title, Width: defaultWidth, Height: defaultHeight, Option: opt, Script: numberScript}
+}
+
+// failed returns a chart that shows, instead of a drawing, the error
+// "chart.<builder>: <message>".
+func failed(builder, format string, args ...any) *display.Chart {
+	return &display.Chart{
+		Title:  "chart." + builder,
+		Width:  defaultWidth,
+		Height: defaultHeight,
+		Err:    fmt.Errorf("chart."+builder+": "+format, args...),
+	}
+}
+
+// num formats v for a label: 4 significant digits and a true minus sign.
+func num(v float64) string {
+	return strings.ReplaceAll(strconv.FormatFloat(v, 'g', 4, 64), "-", "−")
+}
+
+// paren formats v as num does, in parentheses when it is negative, for a factor
+// of a product written out.
+func paren(v float64) string {
+	if v < 0 {
+		return "(" + num(v) + ")"
+	}
+	return num(v)
+}
+
+// finite reports whether v is neither NaN nor ±Inf.
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// title returns the chart's main title and subtitle, top left.
+func title(text, sub string) opts.Title {
+	return opts.Title{
+		Title:         text,
+		Subtitle:      sub,
+		Left:          "10",
+		Top:           "6",
+		TitleStyle:    &opts.TextStyle{FontSize: 15},
+		SubtitleStyle: &opts.TextStyle{FontSize: 12, Color: "#555", LineHeight: 16},
+	}
+}
+
+// valueAxisX returns a numeric x axis named name, its name under the middle of the axis.
+func valueAxisX(name string) opts.XAxis {
+	return opts.XAxis{
+		Type:         "value",
+		Name:         name,
+		NameLocation: "middle",
+		NameGap:      26,
+		Scale:        opts.Bool(true),
+		AxisLine:     &opts.AxisLine{OnZero: opts.Bool(false)},
+		SplitLine:    &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#eee"}},
+	}
+}
+
+// valueAxisY returns a numeric y axis named name, its name above the axis.
+func valueAxisY(name string) opts.YAxis {
+	return opts.YAxis{
+		Type:      "value",
+		Name:      name,
+		Scale:     opts.Bool(true),
+		AxisLine:  &opts.AxisLine{OnZero: opts.Bool(false)},
+		SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#eee"}},
+	}
+}
+
+// itemTooltip returns a tooltip that shows text when the pointer is on the item.
+func itemTooltip(text string) *opts.Tooltip {
+	return &opts.Tooltip{Formatter: types.FuncStr(escapeTemplate(text))}
+}
+
+// escapeTemplate keeps ECharts from reading {…} in a label or tooltip text as
+// a template variable.
+func escapeTemplate(s string) string {
+	return strings.NewReplacer("{", "(", "}", ")").Replace(s)
+}
+
+// textLabel returns a label that shows text as it is.
+func textLabel(text string) *opts.Label {
+	return &opts.Label{Show: opts.Bool(true), Formatter: types.FuncStr(escapeTemplate(text))}
+}
+
+// pointLabel returns a label for a marked point: text above it, on a light
+// background so that it stays readable where it crosses a curve.
+func pointLabel(text string) *opts.Label {
+	l := textLabel(" " + text + " ")
+	l.Position = "top"
+	l.Color = "#111"
+	l.BackgroundColor = "rgba(255,255,255,0.85)"
+	l.LineHeight = 17 // the background is as high as the line, not the font
+	l.BorderRadius = 3
+	return l
+}
+
+// edgeLabel returns the label of a graph edge: text in color at position pos
+// ("middle", "insideEndTop", …), on a light background so that it stays
+// readable where other edges cross it.
+func edgeLabel(pos, color, text string) *opts.Label {
+	l := textLabel(text)
+	l.Position = pos
+	l.Color = color
+	l.FontSize = 11
+	l.BackgroundColor = "rgba(255,255,255,0.85)"
+	l.LineHeight = 15 // the background is as high as the line, not the font
+	return l
+}
+
+// maxAbs returns the largest |v| in vs, 0 for none.
+func maxAbs(vs []float64) float64 {
+	m := 0.0
+	for _, v := range vs {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
+}
+
+// diverging returns a visualMap that colours values from −m (blue) through 0
+// (near white) to +m (red), so that 0 always sits in the middle; m = 0 is taken
+// as 1 so that an all-zero map still has a range.
+func diverging(m float64) visualMap {
+	if m == 0 {
+		m = 1
+	}
+	return visualMap{
+		Type:       "continuous",
+		Min:        -m,
+		Max:        m,
+		Calculable: true,
+		Precision:  precisionFor(m),
+		Orient:     "vertical",
+		Right:      "8",
+		Top:        "middle",
+		ItemHeight: 160,
+		InRange:    &opts.VisualMapInRange{Color: []string{colorNegative, colorZero, colorPositive}},
+	}
+}
+
+// niceRange widens [lo, hi] to multiples of the largest power of ten not
+// above hi − lo, so that an axis with these ends reads well; an empty interval
+// is first widened by 1 on each side.
+func niceRange(lo, hi float64) [2]float64 {
+	if hi <= lo {
+		lo, hi = lo-1, hi+1
+	}
+	unit := math.Pow(10, math.Floor(math.Log10(hi-lo)))
+	return [2]float64{math.Floor(lo/unit) * unit, math.Ceil(hi/unit) * unit}
+}
+
+// precisionFor returns how many decimals show 2 significant digits of m.
+func precisionFor(m float64) int {
+	return max(0, 1-int(math.Floor(math.Log10(m))))
+}

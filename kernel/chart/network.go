@@ -1,0 +1,343 @@
+package chart
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/chainrule-go/backprop/kernel/display"
+	"github.com/chainrule-go/backprop/mathx"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// Limits on what the network charts draw legibly.
+const (
+	maxBars      = 200 // GradientBars: weights and biases
+	maxPathOut   = 12  // Paths: neurons j of layer L
+	maxPathInAll = 12  // Paths: neurons k of layer L−1 drawn; beyond this only a_k is
+)
+
+// gradientShape checks that g is shaped like a network, with its layers
+// fitting together, and finite; it returns the number of inputs of each layer.
+func gradientShape(g mathx.Gradient) ([]int, error) {
+	if len(g.DC_dw) == 0 {
+		return nil, errors.New("the gradient is empty: it has no layers (make it with Network.Backprop, Network.Gradient or Network.NewGradient)")
+	}
+	if len(g.DC_dw) != len(g.DC_db) {
+		return nil, fmt.Errorf("the gradient has %d layers of weights but %d of biases", len(g.DC_dw), len(g.DC_db))
+	}
+	ins := make([]int, len(g.DC_dw))
+	for i, dw := range g.DC_dw {
+		l, out := i+1, len(g.DC_db[i])
+		if out == 0 || len(dw) == 0 || len(dw)%out != 0 {
+			return nil, fmt.Errorf("layer %d of the gradient has %d weights and %d biases; want one row of weights per bias", l, len(dw), out)
+		}
+		ins[i] = len(dw) / out
+		if i > 0 && ins[i] != len(g.DC_db[i-1]) {
+			return nil, fmt.Errorf("layer %d of the gradient takes %d inputs but layer %d has %d neurons", l, ins[i], l-1, len(g.DC_db[i-1]))
+		}
+		for p, v := range dw {
+			if !finite(v) {
+				return nil, fmt.Errorf("∂C/∂%v is %v", mathx.WeightParam(l, p/ins[i], p%ins[i]), v)
+			}
+		}
+		for j, v := range g.DC_db[i] {
+			if !finite(v) {
+				return nil, fmt.Errorf("∂C/∂%v is %v", mathx.BiasParam(l, j), v)
+			}
+		}
+	}
+	return ins, nil
+}
+
+// GradientBars draws every component of a gradient as a signed bar, one per
+// weight w(l)_jk and bias b(l)_j, in the order of Network.Params, coloured by
+// layer. A bar to the right (∂C/∂θ > 0) says that raising θ raises the cost, so
+// gradient descent, θ ← θ − η ∂C/∂θ, lowers it; a bar to the left, the opposite.
+// For one example (Network.Backprop) C is C0; for a batch (Network.Gradient) it
+// is the average cost. At most 200 components are drawn; for a larger layer use
+// GradientHeatmap.
+func GradientBars(g mathx.Gradient) *display.Chart {
+	const name = "GradientBars"
+	ins, err := gradientShape(g)
+	if err != nil {
+		return failed(name, "%v", err)
+	}
+	total := 0
+	for i := range ins {
+		total += len(g.DC_dw[i]) + len(g.DC_db[i])
+	}
+	if total > maxBars {
+		return failed(name, "the gradient has %d weights and biases, too many for one bar each (at most %d); draw one layer with GradientHeatmap", total, maxBars)
+	}
+	var names []string
+	var bars []series
+	var legend []string
+	for i, in := range ins {
+		l := i + 1
+		var params []mathx.Param
+		for j := range g.DC_db[i] {
+			for k := range in {
+				params = append(params, mathx.WeightParam(l, j, k))
+			}
+		}
+		for j := range g.DC_db[i] {
+			params = append(params, mathx.BiasParam(l, j))
+		}
+		data := make([]any, total)
+		for _, p := range params {
+			v, _ := g.At(p) // the shape was checked above
+			data[len(names)] = v
+			names = append(names, p.String())
+		}
+		layer := fmt.Sprintf("layer %d", l)
+		legend = append(legend, layer)
+		bars = append(bars, series{Type: "bar", Name: layer, Data: data, Stack: "gradient", BarWidth: "70%"})
+	}
+	opt := &option{
+		Title: []opts.Title{title("Gradient ∇C: one bar per weight and bias",
+			"bar to the right: raising the parameter raises C, so gradient descent lowers it")},
+		Tooltip: &opts.Tooltip{Trigger: "item"},
+		Legend:  &opts.Legend{Top: "8", Right: "10", Data: legend},
+		Grid:    []grid{{Grid: opts.Grid{Left: "90", Right: "30", Top: "64", Bottom: "44"}}},
+		XAxis:   []opts.XAxis{valueAxisX("∂C/∂θ")},
+		YAxis: []opts.YAxis{{Type: "category", Data: names, Inverse: opts.Bool(true),
+			AxisLabel: &opts.AxisLabel{Interval: "0", FontSize: 11}, AxisLine: &opts.AxisLine{OnZero: opts.Bool(false)}}},
+		Series: bars,
+	}
+	c := newChart("Gradient bars", opt)
+	c.Height = max(defaultHeight, 16*total+120)
+	return c
+}
+
+// GradientHeatmap draws the weight part of layer l of a gradient (l from 1)
+// as a matrix: row j, column k holds ∂C/∂w(l)_jk, the sensitivity of the cost
+// to the weight from neuron k of layer l−1 to neuron j of layer l. The colours
+// diverge from 0: red cells have ∂C/∂w > 0, blue cells ∂C/∂w < 0, and white
+// cells barely matter. Each ∂C0/∂w_jk = a_k σ′(z_j) ∂C0/∂a_j, so a column is
+// blank where the input a_k is 0.
+func GradientHeatmap(g mathx.Gradient, l int) *display.Chart {
+	const name = "GradientHeatmap"
+	ins, err := gradientShape(g)
+	if err != nil {
+		return failed(name, "%v", err)
+	}
+	if l < 1 || l > len(ins) {
+		return failed(name, "no layer %d: the gradient has layers 1 to %d", l, len(ins))
+	}
+	in, out, dw := ins[l-1], len(g.DC_db[l-1]), g.DC_dw[l-1]
+	cells := make([][3]float64, 0, len(dw))
+	for j := range out {
+		for k := range in {
+			cells = append(cells, [3]float64{float64(k), float64(j), dw[j*in+k]})
+		}
+	}
+	heat := series{Type: "heatmap", Name: fmt.Sprintf("∂C/∂w(%d)_jk", l), Data: cells,
+		ItemStyle: &opts.ItemStyle{BorderColor: "#fff", BorderWidth: borderFor(in, out)}}
+	if len(cells) <= 100 {
+		heat.Label = &opts.Label{Show: opts.Bool(true), FontSize: 11}
+	}
+	opt := &option{
+		Title: []opts.Title{title(fmt.Sprintf("∂C/∂w(%d)_jk for every weight of layer %d", l, l),
+			"red: raising w_jk raises C;  blue: lowers it;  white: barely matters")},
+		Tooltip:   &opts.Tooltip{Trigger: "item"},
+		Grid:      []grid{{Grid: opts.Grid{Left: "64", Right: "90", Top: "64", Bottom: "48"}}},
+		XAxis:     []opts.XAxis{categoryAxisX(fmt.Sprintf("k, neuron of layer %d", l-1), in)},
+		YAxis:     []opts.YAxis{categoryAxisY(fmt.Sprintf("j, neuron of layer %d", l), out)},
+		VisualMap: []visualMap{diverging(maxAbs(dw))},
+		Series:    []series{heat},
+	}
+	c := newChart(fmt.Sprintf("Gradient of layer %d's weights", l), opt)
+	c.Script += fmt.Sprintf(`chart.setOption({
+  tooltip: {formatter: function (p) {
+    return '∂C/∂w(%d)_' + p.value[1] + ',' + p.value[0] + ' = ' + chainruleNum(p.value[2]);
+  }},
+  series: [{label: {formatter: function (p) { return chainruleNum(p.value[2]); }}}]
+});
+`, l)
+	return c
+}
+
+// borderFor returns the width of the white lines between heatmap cells: none
+// once the cells are too many to be told apart anyway.
+func borderFor(in, out int) float32 {
+	if in > 40 || out > 40 {
+		return 0
+	}
+	return 1
+}
+
+// categories returns the labels "0", "1", … "n−1".
+func categories(n int) []string {
+	c := make([]string, n)
+	for i := range c {
+		c[i] = fmt.Sprint(i)
+	}
+	return c
+}
+
+// categoryAxisX returns an x axis of the categories 0 … n−1 named name.
+func categoryAxisX(name string, n int) opts.XAxis {
+	return opts.XAxis{Type: "category", Name: name, NameLocation: "middle", NameGap: 28, Data: categories(n),
+		SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}
+}
+
+// categoryAxisY returns a y axis of the categories 0 … n−1 named name, 0 at the
+// top as in a matrix.
+func categoryAxisY(name string, n int) opts.YAxis {
+	return opts.YAxis{Type: "category", Name: name, NameLocation: "middle", NameGap: 40, Data: categories(n),
+		Inverse: opts.Bool(true), SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}
+}
+
+// checkStep reports a LayerStep that was not made by mathx or does not hold
+// the numbers Paths draws.
+func checkStep(s mathx.LayerStep) error {
+	if s.Layer == nil {
+		return errors.New("the LayerStep has no layer: make it with Network.Steps, Layer.BackpropOutput or Layer.Backprop")
+	}
+	in, out := s.Layer.In(), s.Layer.Out()
+	for _, f := range []struct {
+		name string
+		v    []float64
+		n    int
+	}{
+		{"APrev", s.APrev, in}, {"Z", s.Z, out}, {"A", s.A, out}, {"Da_dz", s.Da_dz, out},
+		{"DC_da", s.DC_da, out}, {"DC_daPrev", s.DC_daPrev, in}, {"W", s.Layer.W, in * out},
+	} {
+		if len(f.v) != f.n {
+			return fmt.Errorf("the LayerStep's %s has %d values, want %d for a layer of %d neurons fed by %d", f.name, len(f.v), f.n, out, in)
+		}
+		for i, v := range f.v {
+			if !finite(v) {
+				return fmt.Errorf("the LayerStep's %s[%d] is %v", f.name, i, v)
+			}
+		}
+	}
+	return nil
+}
+
+// Paths draws how neuron k of layer L−1 moves the cost: its activation a_k
+// feeds every neuron j of layer L, so it reaches C0 along one path per j, and
+// the chain rule adds the paths up:
+//
+//	∂C0/∂a(L−1)_k = Σ_j w(L)_jk · σ′(z(L)_j) · ∂C0/∂a(L)_j.
+//
+// Each edge from a_k to neuron j is labelled with its path's term, from
+// LayerStep.PathTerm; its width shows the term's size and its colour its sign
+// (red raises C0, blue lowers it). The sum, LayerStep.DC_daPrev[k], is in the
+// subtitle. s is one layer's step, from Network.Steps or Layer.BackpropOutput;
+// at the output layer ∂C0/∂a(L)_j = 2(a_j − y_j). Layer L may have at most 12
+// neurons; of layer L−1 all neurons are drawn when there are at most 12,
+// otherwise a_k alone.
+func Paths(s mathx.LayerStep, k int) *display.Chart {
+	const name = "Paths"
+	if err := checkStep(s); err != nil {
+		return failed(name, "%v", err)
+	}
+	in, out := s.Layer.In(), s.Layer.Out()
+	if k < 0 || k >= in {
+		return failed(name, "no neuron k = %d in layer L−1: it has neurons 0 to %d", k, in-1)
+	}
+	if out > maxPathOut {
+		return failed(name, "layer L has %d neurons, too many to draw every path legibly (at most %d)", out, maxPathOut)
+	}
+	terms := make([]float64, out)
+	for j := range terms {
+		terms[j] = s.PathTerm(j, k)
+	}
+	biggest := maxAbs(terms)
+	const gap, xPrev, xL, xC = 64.0, 0.0, 300.0, 520.0
+	ks := []int{k} // the neurons of layer L−1 drawn
+	if in <= maxPathInAll {
+		ks = make([]int, in)
+		for i := range ks {
+			ks[i] = i
+		}
+	}
+	rows := max(out, len(ks))
+	centre := func(i, n int) float64 { return (float64(rows-n)/2 + float64(i)) * gap }
+
+	var nodes []graphNode
+	var links []graphLink
+	prevName := func(i int) string { return fmt.Sprintf("a(L−1)_%d", i) }
+	for i, kk := range ks {
+		style := &opts.ItemStyle{Color: "#e6e6e6", BorderColor: "#aaa"}
+		if kk == k {
+			style = &opts.ItemStyle{Color: "#9bb5e8", BorderColor: "#3a5fa8", BorderWidth: 2}
+		}
+		nodes = append(nodes, graphNode{Name: prevName(kk), X: xPrev, Y: centre(i, len(ks)), Value: s.APrev[kk],
+			ItemStyle: style, Label: textLabel(fmt.Sprintf("a_%d\n%s", kk, num(s.APrev[kk]))),
+			Tooltip: itemTooltip(fmt.Sprintf("a(L−1)_%d = %s;  ∂C0/∂a(L−1)_%d = %s", kk, num(s.APrev[kk]), kk, num(s.DC_daPrev[kk])))})
+	}
+	dCda := "∂C0/∂a_j"
+	if s.Y != nil {
+		dCda = "∂C0/∂a_j = 2(a_j − y_j)"
+	}
+	for j := range out {
+		jName := fmt.Sprintf("a(L)_%d", j)
+		nodes = append(nodes, graphNode{Name: jName, X: xL, Y: centre(j, out), Value: s.A[j],
+			ItemStyle: &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b"},
+			Label:     textLabel(fmt.Sprintf("a_%d\n%s", j, num(s.A[j]))),
+			Tooltip: itemTooltip(fmt.Sprintf("neuron j = %d of layer L:  z_%d = %s,  a_%d = %s,  σ′(z_%d) = %s,  ∂C0/∂a_%d = %s",
+				j, j, num(s.Z[j]), j, num(s.A[j]), j, num(s.Da_dz[j]), j, num(s.DC_da[j])))})
+		for _, kk := range ks {
+			if kk == k {
+				continue
+			}
+			links = append(links, graphLink{Source: prevName(kk), Target: jName, Value: s.PathTerm(j, kk),
+				LineStyle: &opts.LineStyle{Color: "#ddd", Width: 1}, Label: &opts.Label{Show: opts.Bool(false)}})
+		}
+		links = append(links, graphLink{Source: jName, Target: "C0", Value: s.DC_da[j],
+			LineStyle: &opts.LineStyle{Color: colorMuted, Width: 1},
+			Label:     edgeLabel("middle", "#555", fmt.Sprintf("∂C0/∂a_%d = %s", j, num(s.DC_da[j])))})
+	}
+	for j, t := range terms {
+		color := colorNegative
+		if t > 0 {
+			color = colorPositive
+		}
+		width := float32(1)
+		if biggest > 0 {
+			width += float32(7 * math.Abs(t) / biggest)
+		}
+		text := num(t)
+		if out <= 6 {
+			text = fmt.Sprintf("%s × %s × %s = %s", paren(s.Layer.Weight(j, k)), paren(s.Da_dz[j]), paren(s.DC_da[j]), text)
+		}
+		links = append(links, graphLink{Source: prevName(k), Target: fmt.Sprintf("a(L)_%d", j), Value: t,
+			LineStyle: &opts.LineStyle{Color: color, Width: width, Opacity: opts.Float(0.9)},
+			Label:     edgeLabel("insideEndTop", color, text)})
+	}
+	nodes = append(nodes, graphNode{Name: "C0", X: xC, Y: centre(0, 1), Value: s.C0,
+		ItemStyle: &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b"}, Label: textLabel("C0"),
+		Tooltip: itemTooltip("the cost C0")})
+
+	parts := make([]string, len(terms))
+	for j, t := range terms {
+		parts[j] = paren(t)
+	}
+	sub := fmt.Sprintf("path through neuron j:  w_j%d · σ′(z_j) · %s   (red raises C0, blue lowers it)\n∂C0/∂a(L−1)_%d = Σ_j (path terms) = %s = %s",
+		k, dCda, k, strings.Join(parts, " + "), num(s.DC_daPrev[k]))
+	column := func(text string, x float64) opts.Title {
+		px := 50 + x*(defaultWidth-100)/xC // where the graph's box puts x
+		return opts.Title{Title: text, Left: fmt.Sprint(int(px)), Top: "84", TextAlign: "center",
+			TitleStyle: &opts.TextStyle{FontSize: 12, FontWeight: "normal", Color: "#555"}}
+	}
+	opt := &option{
+		Title: []opts.Title{title(fmt.Sprintf("Every path from a(L−1)_%d to the cost C0", k), sub),
+			column("layer L−1: a_k", xPrev), column("layer L: a_j", xL), column("cost", xC)},
+		Tooltip: &opts.Tooltip{Trigger: "item"},
+		Series: []series{{
+			Type: "graph", Name: "paths", Layout: "none", Data: nodes, Links: links,
+			SymbolSize: 46, Left: "50", Right: "50", Top: "110", Bottom: "40",
+			Label:          &opts.Label{Show: opts.Bool(true), Color: "#111", FontSize: 12, LineHeight: 15},
+			EdgeSymbol:     []string{"none", "arrow"},
+			EdgeSymbolSize: []int{0, 8},
+			LineStyle:      &opts.LineStyle{Opacity: opts.Float(1)},
+		}},
+	}
+	c := newChart(fmt.Sprintf("Paths from a(L−1)_%d to C0", k), opt)
+	c.Height = max(defaultHeight, int(gap)*rows+150)
+	return c
+}

@@ -1,0 +1,249 @@
+package chart
+
+import (
+	"fmt"
+	"math"
+	"strings"
+
+	"github.com/chainrule-go/backprop/kernel/display"
+	"github.com/chainrule-go/backprop/mathx"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// curvePoints is how many points sample a curve C0(w) or C0(b).
+const curvePoints = 201
+
+// neuronParam is the parameter of the single-neuron case that a chart varies:
+// the weight w(L) or the bias b(L).
+type neuronParam struct {
+	sym      string // "w(L)" or "b(L)"
+	dz       string // ∂z(L)/∂param written as the factor it is: "a(L−1)" or "1"
+	isWeight bool
+}
+
+var (
+	paramW = neuronParam{sym: "w(L)", dz: "a(L−1)", isWeight: true}
+	paramB = neuronParam{sym: "b(L)", dz: "1"}
+)
+
+// parseNeuronParam reads "w" or "b" (case, spaces and a trailing "(L)" are
+// ignored).
+func parseNeuronParam(s string) (neuronParam, bool) {
+	switch strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), "(l)") {
+	case "w":
+		return paramW, true
+	case "b":
+		return paramB, true
+	}
+	return neuronParam{}, false
+}
+
+// value returns the parameter's value in s.
+func (p neuronParam) value(s mathx.NeuronStep) float64 {
+	if p.isWeight {
+		return s.W
+	}
+	return s.B
+}
+
+// slope returns ∂C0/∂param in s: DC_dw or DC_db.
+func (p neuronParam) slope(s mathx.NeuronStep) float64 {
+	if p.isWeight {
+		return s.DC_dw
+	}
+	return s.DC_db
+}
+
+// at returns the neuron of s with the parameter set to v.
+func (p neuronParam) at(s mathx.NeuronStep, v float64) mathx.NeuronStep {
+	if p.isWeight {
+		return mathx.Neuron(v, s.B, s.APrev, s.Y)
+	}
+	return mathx.Neuron(s.W, v, s.APrev, s.Y)
+}
+
+// halfSpan returns half the width of the interval of the parameter to draw
+// around its value in s: wide enough for z(L) to move by about ±4 from where
+// it is, which is where σ turns from 0 to 1. For b(L) that is 4; for w(L) it
+// is 4/|a(L−1)|, kept between 2 and 10 (with a(L−1) = 0 the cost does not
+// depend on w(L) at all).
+func (p neuronParam) halfSpan(s mathx.NeuronStep) float64 {
+	if p.isWeight {
+		return min(10, max(2, 4/math.Abs(s.APrev)))
+	}
+	return 4
+}
+
+// sample returns the neuron at curvePoints evenly spaced values of the
+// parameter from v − half to v + half, where v is its value in s; the middle
+// point is s itself.
+func (p neuronParam) sample(s mathx.NeuronStep, half float64) []mathx.NeuronStep {
+	out := make([]mathx.NeuronStep, curvePoints)
+	v, mid := p.value(s), curvePoints/2
+	for i := range out {
+		out[i] = p.at(s, v+half*float64(i-mid)/float64(mid))
+	}
+	return out
+}
+
+// neuron checks the inputs of the single-neuron case and computes it.
+func neuron(w, b, aPrev, y float64) (mathx.NeuronStep, error) {
+	return mathx.NeuronWith(mathx.Sigmoid, w, b, aPrev, y)
+}
+
+// CostCurve draws the cost of the single-neuron case,
+//
+//	C0 = (a(L) − y)²,  a(L) = σ(z(L)),  z(L) = w(L)·a(L−1) + b(L),
+//
+// as a function of one parameter, param = "w" for w(L) or "b" for b(L), the
+// others held at the values given. It marks the current point (param, C0) and
+// draws the tangent there, whose slope is the derivative mathx.Neuron computes:
+//
+//	∂C0/∂w(L) = a(L−1)·σ′(z(L))·2(a(L) − y)   or   ∂C0/∂b(L) = σ′(z(L))·2(a(L) − y).
+//
+// The curve spans the values where z(L) moves by about ±4 around its current value.
+func CostCurve(param string, w, b, aPrev, y float64) *display.Chart {
+	const name = "CostCurve"
+	p, ok := parseNeuronParam(param)
+	if !ok {
+		return failed(name, `unknown parameter %q: want "w" for w(L) or "b" for b(L)`, param)
+	}
+	s, err := neuron(w, b, aPrev, y)
+	if err != nil {
+		return failed(name, "%w", err)
+	}
+	half := p.halfSpan(s)
+	curve := p.sample(s, half)
+	points := make([][2]float64, len(curve))
+	cMin, cMax := curve[0].C0, curve[0].C0
+	for i, c := range curve {
+		points[i] = [2]float64{p.value(c), c.C0}
+		cMin, cMax = math.Min(cMin, c.C0), math.Max(cMax, c.C0)
+	}
+	x0, c0, slope := p.value(s), s.C0, p.slope(s)
+	tangent := tangentSegment(x0, c0, slope, half/3, cMax-cMin)
+
+	dC := "∂C0/∂" + p.sym
+	sub := fmt.Sprintf("a(L−1) = %s, y = %s, %s = %s:  z(L) = %s,  a(L) = %s,  C0 = %s\n%s = %s·σ′(z)·2(a−y) = %s",
+		num(aPrev), num(y), otherSym(p), num(otherValue(p, s)), num(s.Z), num(s.A), num(s.C0), dC, p.dz, num(slope))
+	opt := &option{
+		Title:   []opts.Title{title("Cost C0 as "+p.sym+" varies", sub)},
+		Tooltip: &opts.Tooltip{Trigger: "axis"},
+		Legend:  &opts.Legend{Top: "60", Left: "10"},
+		Grid:    []grid{{Grid: opts.Grid{Left: "56", Right: "24", Top: "110", Bottom: "44"}}},
+		XAxis:   []opts.XAxis{valueAxisX(p.sym)},
+		YAxis:   []opts.YAxis{valueAxisY("C0")},
+		Series: []series{
+			{Type: "line", Name: "C0(" + p.sym + ")", Data: points, ShowSymbol: opts.Bool(false),
+				LineStyle: &opts.LineStyle{Color: colorCurve, Width: 2}, ItemStyle: &opts.ItemStyle{Color: colorCurve}},
+			{Type: "line", Name: "tangent, slope " + dC + " = " + num(slope), Data: tangent, ShowSymbol: opts.Bool(false),
+				LineStyle: &opts.LineStyle{Color: colorTangent, Width: 2}, ItemStyle: &opts.ItemStyle{Color: colorTangent}},
+			{Type: "scatter", Name: "current " + p.sym, Data: [][2]float64{{x0, c0}}, SymbolSize: 10, Z: 3,
+				ItemStyle: &opts.ItemStyle{Color: colorPoint},
+				Label:     pointLabel("(" + num(x0) + ", " + num(c0) + ")")},
+		},
+	}
+	return newChart("Cost C0 versus "+p.sym, opt)
+}
+
+// otherSym names the parameter a CostCurve holds fixed.
+func otherSym(p neuronParam) string {
+	if p.isWeight {
+		return paramB.sym
+	}
+	return paramW.sym
+}
+
+// otherValue returns the value of the parameter a CostCurve holds fixed.
+func otherValue(p neuronParam, s mathx.NeuronStep) float64 {
+	if p.isWeight {
+		return s.B
+	}
+	return s.W
+}
+
+// tangentSegment returns the two ends of the tangent line through (x0, c0)
+// with the given slope: at x0 ± d, where d is at most maxHalf and small
+// enough that the segment rises or falls by at most 0.4·rise (the height of
+// the curve), so that it stays the size of the curve.
+func tangentSegment(x0, c0, slope, maxHalf, rise float64) [][2]float64 {
+	d := maxHalf
+	if rise > 0 && math.Abs(slope)*d > 0.4*rise {
+		d = 0.4 * rise / math.Abs(slope)
+	}
+	return [][2]float64{{x0 - d, c0 - slope*d}, {x0 + d, c0 + slope*d}}
+}
+
+// ComputationGraph draws the computation graph of the single-neuron case,
+//
+//	w(L), a(L−1), b(L) → z(L) → a(L) → C0 ← y,
+//
+// each node labelled with its value and each edge with its local derivative
+// as mathx.Neuron computes it: ∂z/∂w = a(L−1), ∂z/∂a(L−1) = w(L), ∂z/∂b = 1,
+// ∂a/∂z = σ′(z) and ∂C0/∂a = 2(a − y). Under the graph, the chain rule
+// multiplies them along each path into ∂C0/∂w(L), ∂C0/∂b(L) and ∂C0/∂a(L−1).
+func ComputationGraph(w, b, aPrev, y float64) *display.Chart {
+	const name = "ComputationGraph"
+	s, err := neuron(w, b, aPrev, y)
+	if err != nil {
+		return failed(name, "%w", err)
+	}
+	param := &opts.ItemStyle{Color: "#9bb5e8", BorderColor: "#3a5fa8", BorderWidth: 1.5}
+	input := &opts.ItemStyle{Color: "#d9d9d9", BorderColor: "#777", BorderWidth: 1.5}
+	computed := &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b", BorderWidth: 1.5}
+	node := func(name string, x, y, v float64, style *opts.ItemStyle, tip string) graphNode {
+		return graphNode{Name: name, X: x, Y: y, Value: v, ItemStyle: style,
+			Label: textLabel(name + "\n" + num(v)), Tooltip: itemTooltip(tip)}
+	}
+	nodes := []graphNode{
+		node("w(L)", 0, 0, s.W, param, "w(L) = "+num(s.W)+": the weight"),
+		node("a(L−1)", 0, 100, s.APrev, input, "a(L−1) = "+num(s.APrev)+": the activation of the previous neuron"),
+		node("b(L)", 0, 200, s.B, param, "b(L) = "+num(s.B)+": the bias"),
+		node("z(L)", 200, 100, s.Z, computed,
+			fmt.Sprintf("z(L) = w(L)·a(L−1) + b(L) = %s × %s + %s = %s", paren(s.W), paren(s.APrev), paren(s.B), num(s.Z))),
+		node("a(L)", 370, 100, s.A, computed, "a(L) = σ(z(L)) = "+num(s.A)),
+		node("C0", 540, 100, s.C0, computed, fmt.Sprintf("C0 = (a(L) − y)² = (%s − %s)² = %s", num(s.A), paren(s.Y), num(s.C0))),
+		node("y", 540, 0, s.Y, input, "y = "+num(s.Y)+": the desired output"),
+	}
+	link := func(from, to string, d float64, text string) graphLink {
+		return graphLink{Source: from, Target: to, Value: d, Label: textLabel(text + "\n= " + num(d))}
+	}
+	links := []graphLink{
+		link("w(L)", "z(L)", s.Dz_dw, "∂z/∂w = a(L−1)"),
+		link("a(L−1)", "z(L)", s.Dz_daPrev, "∂z/∂a(L−1) = w(L)"),
+		link("b(L)", "z(L)", s.Dz_db, "∂z/∂b"),
+		link("z(L)", "a(L)", s.Da_dz, "∂a/∂z = σ′(z)"),
+		link("a(L)", "C0", s.DC_da, "∂C0/∂a = 2(a−y)"),
+		{Source: "y", Target: "C0", Value: s.Y, LineStyle: &opts.LineStyle{Type: "dashed"},
+			Label: &opts.Label{Show: opts.Bool(false)}},
+	}
+	chain := func(of, factor string, dz, product float64) string {
+		return fmt.Sprintf("∂C0/∂%s = %s · σ′(z) · 2(a−y) = %s × %s × %s = %s",
+			of, factor, paren(dz), paren(s.Da_dz), paren(s.DC_da), num(product))
+	}
+	products := strings.Join([]string{
+		chain("w(L)", "a(L−1)", s.Dz_dw, s.DC_dw),
+		chain("b(L)", "1", s.Dz_db, s.DC_db),
+		chain("a(L−1)", "w(L)", s.Dz_daPrev, s.DC_daPrev),
+	}, "\n")
+	opt := &option{
+		Title: []opts.Title{
+			title("Computation graph of one neuron", "node: its value; edge: its local derivative"),
+			{Subtitle: products, Left: "10", Bottom: "6", SubtitleStyle: &opts.TextStyle{FontSize: 12, Color: "#333", LineHeight: 18}},
+		},
+		Tooltip: &opts.Tooltip{Trigger: "item"},
+		Series: []series{{
+			Type: "graph", Name: "computation graph", Layout: "none", Data: nodes, Links: links,
+			SymbolSize: 60, Left: "60", Right: "60", Top: "90", Bottom: "110",
+			Label:          &opts.Label{Show: opts.Bool(true), Color: "#111", FontSize: 12, LineHeight: 16},
+			EdgeSymbol:     []string{"none", "arrow"},
+			EdgeSymbolSize: []int{0, 10},
+			LineStyle:      &opts.LineStyle{Color: "#555", Width: 1.5, Opacity: opts.Float(1)},
+			EdgeLabel: &opts.Label{Show: opts.Bool(true), FontSize: 12, Color: "#222", LineHeight: 15,
+				BackgroundColor: "rgba(255,255,255,0.85)"},
+		}},
+	}
+	c := newChart("Computation graph of one neuron", opt)
+	c.Height = 420
+	return c
+}

@@ -1,0 +1,202 @@
+package chart
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/chainrule-go/backprop/kernel/display"
+	"github.com/chainrule-go/backprop/mathx"
+	"github.com/go-echarts/go-echarts/v2/opts"
+)
+
+// surfaceCells is how many heatmap cells a Surface has along each axis.
+const surfaceCells = 50
+
+// maxDescentSteps bounds the steps Descent takes.
+const maxDescentSteps = 10000
+
+// A Surface is a function of two variables, z = F(x, y), that CostSurface
+// draws as a heatmap over the rectangle X × Y, with an optional path on top.
+type Surface struct {
+	Title, Subtitle string
+	XName, YName    string                     // the variables, as axis names, e.g. "w(L)" and "b(L)"
+	ZName           string                     // the function, as the colour scale's name, e.g. "C0"
+	X, Y            [2]float64                 // the ranges drawn, [min, max]
+	F               func(x, y float64) float64 // the function, evaluated at the centre of each cell
+	Path            [][2]float64               // points (x, y) joined in order, e.g. gradient-descent steps; may be empty
+}
+
+// check reports a surface that cannot be drawn.
+func (s Surface) check() error {
+	if s.F == nil {
+		return errors.New("Surface.F is nil: give the function to draw")
+	}
+	for _, r := range []struct {
+		name  string
+		value [2]float64
+	}{{"X", s.X}, {"Y", s.Y}} {
+		if !finite(r.value[0]) || !finite(r.value[1]) || r.value[0] >= r.value[1] {
+			return fmt.Errorf("Surface.%s = %v: want [min, max] with min < max, both finite", r.name, r.value)
+		}
+	}
+	for i, p := range s.Path {
+		if !finite(p[0]) || !finite(p[1]) {
+			return fmt.Errorf("Surface.Path[%d] = (%v, %v) is not a finite point", i, p[0], p[1])
+		}
+	}
+	return nil
+}
+
+// CostSurface draws z = s.F(x, y) as a heatmap, in 50 × 50 cells over the
+// rectangle s.X × s.Y, from dark (low) to bright (high), and s.Path on top as
+// a line through its points, its start and end marked. The colour scale on
+// the right can be dragged to show only a band of values, like a contour.
+func CostSurface(s Surface) *display.Chart {
+	const name = "CostSurface"
+	if err := s.check(); err != nil {
+		return failed(name, "%v", err)
+	}
+	dx := (s.X[1] - s.X[0]) / surfaceCells
+	dy := (s.Y[1] - s.Y[0]) / surfaceCells
+	cells := make([][3]float64, 0, surfaceCells*surfaceCells)
+	lo, hi := math.Inf(1), math.Inf(-1)
+	for j := range surfaceCells {
+		y := s.Y[0] + (float64(j)+0.5)*dy
+		for i := range surfaceCells {
+			x := s.X[0] + (float64(i)+0.5)*dx
+			z := s.F(x, y)
+			if !finite(z) {
+				return failed(name, "F(%v, %v) is %v; want a finite value everywhere in the rectangle", x, y, z)
+			}
+			lo, hi = math.Min(lo, z), math.Max(hi, z)
+			cells = append(cells, [3]float64{float64(i), float64(j), z})
+		}
+	}
+	if lo == hi {
+		lo, hi = lo-1, hi+1
+	}
+	xValues, yValues := valueAxisX(s.XName), valueAxisY(s.YName)
+	xValues.Position, yValues.Position = "bottom", "left"
+	xValues.Min, xValues.Max = s.X[0], s.X[1]
+	yValues.Min, yValues.Max = s.Y[0], s.Y[1]
+	xValues.SplitLine, yValues.SplitLine = nil, nil
+	hidden := opts.Bool(false)
+	list := []series{{Type: "heatmap", Name: s.ZName, Data: cells}}
+	if len(s.Path) > 0 {
+		end := s.Path[len(s.Path)-1]
+		list = append(list,
+			series{Type: "line", Name: "path", Data: s.Path, XAxisIndex: 1, YAxisIndex: 1, Symbol: "circle", SymbolSize: 5, Z: 3,
+				LineStyle: &opts.LineStyle{Color: "#fff", Width: 2}, ItemStyle: &opts.ItemStyle{Color: "#fff", BorderColor: "#333"}},
+			series{Type: "scatter", Name: "start", Data: [][2]float64{s.Path[0]}, XAxisIndex: 1, YAxisIndex: 1, SymbolSize: 12, Z: 4,
+				ItemStyle: &opts.ItemStyle{Color: "#ff7f0e", BorderColor: "#fff", BorderWidth: 2}, Label: sideLabel("start")},
+			series{Type: "scatter", Name: "end", Data: [][2]float64{end}, XAxisIndex: 1, YAxisIndex: 1, SymbolSize: 12, Z: 4,
+				ItemStyle: &opts.ItemStyle{Color: "#e6194b", BorderColor: "#fff", BorderWidth: 2}, Label: sideLabel("end")},
+		)
+	}
+	opt := &option{
+		Title:   []opts.Title{title(s.Title, s.Subtitle)},
+		Tooltip: &opts.Tooltip{Trigger: "item"},
+		// Whole pixels per cell (450 / 50 by 300 / 50) leave no seams between the cells.
+		Grid: []grid{{Grid: opts.Grid{Left: "60", Top: "70", Width: "450", Height: "300"}}},
+		XAxis: []opts.XAxis{
+			{Type: "category", Data: categories(surfaceCells), Show: hidden},
+			xValues,
+		},
+		YAxis: []opts.YAxis{
+			{Type: "category", Data: categories(surfaceCells), Show: hidden},
+			yValues,
+		},
+		VisualMap: []visualMap{{
+			Type: "continuous", Min: lo, Max: hi, SeriesIndex: []int{0}, Calculable: true,
+			Precision: precisionFor(hi - lo), Text: []string{s.ZName, ""}, Orient: "vertical", Right: "10", Top: "middle",
+			ItemHeight: 180, InRange: &opts.VisualMapInRange{Color: []string{"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"}},
+		}},
+		Series: list,
+	}
+	c := newChart(s.Title, opt)
+	if c.Title == "" {
+		c.Title = "Cost surface"
+	}
+	c.Height = 420
+	c.Script += fmt.Sprintf(`chart.setOption({tooltip: {formatter: function (p) {
+  if (p.seriesType === 'heatmap') {
+    return %q + ' = ' + chainruleNum(%v + (p.value[0] + 0.5) * %v) + ', ' + %q + ' = ' + chainruleNum(%v + (p.value[1] + 0.5) * %v) +
+      '<br>' + %q + ' = ' + chainruleNum(p.value[2]);
+  }
+  return (p.seriesName === 'path' ? 'step ' + p.dataIndex : p.seriesName) + ': ' + %q + ' = ' + chainruleNum(p.value[0]) + ', ' + %q + ' = ' + chainruleNum(p.value[1]);
+}}});
+`, s.XName, s.X[0], dx, s.YName, s.Y[0], dy, s.ZName, s.XName, s.YName)
+	return c
+}
+
+// Descent draws gradient descent on the single-neuron case: the cost
+//
+//	C0(w(L), b(L)) = (σ(w(L)·a(L−1) + b(L)) − y)²
+//
+// as a surface over w(L) and b(L), and the path of steps steps of size eta
+// from (w, b) downhill, each (w, b) ← (w, b) − η (∂C0/∂w, ∂C0/∂b), taken by
+// mathx's Network.Step on a one-neuron network. The rectangle drawn contains
+// the whole path.
+func Descent(w, b, aPrev, y, eta float64, steps int) *display.Chart {
+	const name = "Descent"
+	if _, err := neuron(w, b, aPrev, y); err != nil {
+		return failed(name, "%w", err)
+	}
+	if steps < 1 || steps > maxDescentSteps {
+		return failed(name, "steps = %d: want 1 to %d", steps, maxDescentSteps)
+	}
+	layer, err := mathx.NewLayerFrom([][]float64{{w}}, []float64{b}, mathx.Sigmoid)
+	if err != nil {
+		return failed(name, "%w", err)
+	}
+	net, err := mathx.NewNetworkFrom(layer)
+	if err != nil {
+		return failed(name, "%w", err)
+	}
+	path := [][2]float64{{w, b}}
+	for range steps {
+		g, err := net.Backprop([]float64{aPrev}, []float64{y})
+		if err == nil {
+			err = net.Step(g, eta)
+		}
+		if err != nil {
+			return failed(name, "%w", err)
+		}
+		p := [2]float64{layer.W[0], layer.B[0]}
+		if !finite(p[0]) || !finite(p[1]) {
+			return failed(name, "the descent diverged at step %d (w(L), b(L)) = (%v, %v); try a smaller η than %v", len(path), p[0], p[1], eta)
+		}
+		path = append(path, p)
+	}
+	c0 := func(w, b float64) float64 { return mathx.Neuron(w, b, aPrev, y).C0 }
+	end := path[len(path)-1]
+	s := Surface{
+		Title: "Gradient descent on C0(w(L), b(L))",
+		Subtitle: fmt.Sprintf("a(L−1) = %s, y = %s, η = %s:  %d steps take C0 from %s to %s",
+			num(aPrev), num(y), num(eta), steps, num(c0(w, b)), num(c0(end[0], end[1]))),
+		XName: "w(L)", YName: "b(L)", ZName: "C0",
+		X: pathRange(path, 0), Y: pathRange(path, 1),
+		F: c0, Path: path,
+	}
+	return CostSurface(s)
+}
+
+// sideLabel returns a label for the start or end of a path: right of the
+// point, on a light background.
+func sideLabel(text string) *opts.Label {
+	l := pointLabel(text)
+	l.Position = "right"
+	return l
+}
+
+// pathRange returns an interval that holds coordinate i of every point of
+// the path with a margin, at least 4 wide, rounded by niceRange.
+func pathRange(path [][2]float64, i int) [2]float64 {
+	lo, hi := path[0][i], path[0][i]
+	for _, p := range path {
+		lo, hi = math.Min(lo, p[i]), math.Max(hi, p[i])
+	}
+	mid, half := (lo+hi)/2, max(2, 0.65*(hi-lo))
+	return niceRange(mid-half, mid+half)
+}
