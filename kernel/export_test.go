@@ -75,7 +75,7 @@ func TestExternalReference(t *testing.T) {
 	for page, want := range map[string]string{
 		`<script src="https://cdn.jsdelivr.net/npm/echarts"></script>`: `<script src="https://cdn.jsdelivr.net/npm/echarts`,
 		`<link rel="stylesheet" href="//fonts.example/x.css">`:         `<link rel="stylesheet" href="//fonts.example/x.css`,
-		`<img src="file:///srv/plots/plot.png">`:                         `<img src="file:///srv/plots/plot.png`,
+		`<img src="file:///srv/plots/plot.png">`:                       `<img src="file:///srv/plots/plot.png`,
 		`<a href="https://go.dev">Go</a> <script>var x = 1</script>`:   ``,
 	} {
 		if got := externalReference(page); got != want {
