@@ -85,7 +85,7 @@ func (c *Chart) HTML() (string, error) {
 	fmt.Fprintf(&b, `<div class="%s" id="%s" style="width:%dpx;max-width:100%%;height:%dpx;">`, ChartClass, id, c.Width, c.Height)
 	fmt.Fprintf(&b, `<p class="chainrule-chart-note" style="color:#888;font:13px sans-serif;padding:1em;">%s — this chart is drawn by a script that has not run. Run the cell (Jupyter does not run scripts in outputs it did not produce in this session), or open the exported HTML page.</p></div>`, html.EscapeString(c.Title))
 	b.WriteString(c.Controls)
-	fmt.Fprintf(&b, "<script>\n(function () {\nvar box = document.getElementById(%q), option = %s, config = %s;\n", id, opt, cfg)
+	fmt.Fprintf(&b, "<script>\n(function () {\nvar id = %q, option = %s, config = %s;\n", id, opt, cfg)
 	fmt.Fprintf(&b, "function ready(chart, box) {\n%s\n}\n", c.Script)
 	b.WriteString(loaderJS)
 	b.WriteString("})();\n</script>")
@@ -122,7 +122,16 @@ func ErrorHTML(err error) string {
 // evaluated where require.js defines `define.amd` (classic Notebook) would register as
 // an AMD module instead of setting window.echarts, so it is evaluated with define hidden.
 const loaderJS = `
+// JupyterLab may run this script before the output is in the document, so the box
+// is looked up beside the script first, then in the document.
+var here = document.currentScript && document.currentScript.parentNode;
+function findBox() {
+  return (here && here.querySelector && here.querySelector('#' + id)) || document.getElementById(id);
+}
+var box = findBox();
 function fail(why) {
+  box = box || findBox();
+  if (!box) { console.warn('chart ' + id + ' not drawn: ' + why); return; }
   box.innerHTML = '<p class="chainrule-chart-error" style="color:#a33;font:13px sans-serif;padding:1em;">Chart not drawn: ' +
     String(why).replace(/[&<>]/g, function (c) { return {'&': '&amp;', '<': '&lt;', '>': '&gt;'}[c]; }) + '</p>';
 }
@@ -149,7 +158,8 @@ function load() {
   return window.chainruleECharts;
 }
 function draw(echarts, tries) {
-  if (!box.isConnected || box.clientWidth === 0) {
+  box = box || findBox();
+  if (!box || !box.isConnected || box.clientWidth === 0) {
     if (tries > 600) return fail('the chart box never became visible');
     return requestAnimationFrame(function () { draw(echarts, tries + 1); });
   }
