@@ -260,16 +260,18 @@ func (c Check) diagnose(v, fd, fx float64, fv []float64) string {
 			if bits.OnesCount(uint(mask)) != missing {
 				continue
 			}
-			prod := 1.0
+			prod, left := 1.0, 1.0
 			var names []string
 			for i, f := range fv {
 				if mask&(1<<i) != 0 {
 					names = append(names, safe(c.Factors[i].Name))
+					left *= f
 				} else {
 					prod *= f
 				}
 			}
-			if agree(v, prod, fx) {
+			// Leaving out factors worth −1 only flips the sign: say that.
+			if agree(v, prod, fx) && !agree(left, -1, 1) {
 				if missing == 1 {
 					return "the factor $" + names[0] + "$ is missing: yours is the product of the others"
 				}

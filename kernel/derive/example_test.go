@@ -25,7 +25,7 @@ func Example() {
 	//
 	// $$\frac{\partial C_0}{\partial w^{(L)}} = \frac{\partial z^{(L)}}{\partial w^{(L)}} \cdot \frac{\partial a^{(L)}}{\partial z^{(L)}} \cdot \frac{\partial C_0}{\partial a^{(L)}} = a^{(L-1)} \cdot \sigma'(z^{(L)}) \cdot 2(a^{(L)} - y) = 0.5 \times 0.25 \times (-1) = -0.125$$
 	//
-	// ✓ agrees with the central difference $\bigl(C_0(w^{(L)} + h) - C_0(w^{(L)} - h)\bigr) / 2h = -0.125$ ($h = 2 \times 10^{-5}$; relative error $< 10^{-10}$)
+	// ✓ agrees with the central difference $\bigl(C_0(w^{(L)} + h) - C_0(w^{(L)} - h)\bigr) / 2h = -0.125$ ($h = 2 \times 10^{-5}$; relative error $\lt 10^{-10}$)
 }
 
 // A learner who forgot σ′(z) in ∂C0/∂w(L) is told which factor is missing.

@@ -96,8 +96,10 @@ func split(v float64, sig int, trim bool) (mant string, exp int, sci bool) {
 		}
 		return mant, exp, true
 	}
-	// Digits before the point: exp+1; after it: the rest of the sig digits.
-	mant = strconv.FormatFloat(v, 'f', max(0, sig-1-exp), 64)
+	// The rounded value, written with the sig digits that e has: exp+1
+	// before the point, the rest after it (none, and zeros, for 1230).
+	r, _ := strconv.ParseFloat(e, 64)
+	mant = strconv.FormatFloat(r, 'f', max(0, sig-1-exp), 64)
 	if trim {
 		mant = trimZeros(mant)
 	}

@@ -93,13 +93,14 @@ func closeness(d, fd, scale float64) string {
 }
 
 // bound returns the LaTeX of a small error r by its order of magnitude,
-// "< 10^{-10}" for r = 2.9·10⁻¹¹, or "0": the digits of a finite
-// difference's error say nothing, and differ between machines.
+// "\lt 10^{-10}" (< 10⁻¹⁰) for r = 2.9·10⁻¹¹, or "0": the digits of a finite
+// difference's error say nothing, and differ between machines. It writes
+// \lt rather than <, which Markdown and HTML would take for a tag.
 func bound(r float64) string {
 	if r == 0 {
 		return "0"
 	}
-	return `< ` + Num(math.Pow(10, math.Ceil(math.Log10(r))), 1)
+	return `\lt ` + Num(math.Pow(10, math.Ceil(math.Log10(r))), 1)
 }
 
 // product returns the LaTeX of the numbers vs multiplied: a \times b \times (-c).
