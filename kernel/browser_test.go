@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chainrule-go/backprop/kernel/display"
 )
 
 // installedChromium returns Chromium's path, skipping (or failing under `kernel test`) without it.
@@ -39,7 +41,13 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 		t.Fatal(err)
 	}
 	os.WriteFile(filepath.Join(dir, "good.html"), []byte(page), 0o644)
-	bad := `<html><head></head><body><p>Left as TeX: $\frac{\partial C_0}{\partial w}$</p>` +
+	// A chart in a page without ECharts, made where no Jupyter server can serve it.
+	t.Setenv("GONB_JUPYTER_ROOT", "")
+	orphan, err := (&display.Chart{Title: "orphan", Width: 300, Height: 200, Option: map[string]any{"series": []any{}}}).HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad := `<!DOCTYPE html><html><head></head><body>` + orphan + `<p>Left as TeX: $\frac{\partial C_0}{\partial w}$</p>` +
 		`<div class="chainrule-chart" id="c2" style="width:300px;height:200px" data-drawn="true"></div>` +
 		`<script>console.error("boom")</script><img src="https://cdn.example.org/x.png"></body></html>`
 	os.WriteFile(filepath.Join(dir, "bad.html"), []byte(bad), 0o644)
@@ -58,7 +66,11 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 		t.Errorf("no screenshot: %v", err)
 	}
 	problems := strings.Join(results[1].Problems, "\n")
-	for _, want := range []string{"chart 1", "raw TeX left in the page", "console error: boom", "cdn.example.org"} {
+	for _, want := range []string{
+		"chart 1: Chart not drawn: ECharts is not in this page and cannot be loaded",
+		"chart 2 (\"c2\") drew 0 pixels",
+		"raw TeX left in the page", "console error: boom", "cdn.example.org",
+	} {
 		if !strings.Contains(problems, want) {
 			t.Errorf("the bad page's problems lack %q:\n%s", want, problems)
 		}

@@ -133,7 +133,7 @@ function fail(why) {
   box = box || findBox();
   if (!box) { console.warn('chart ' + id + ' not drawn: ' + why); return; }
   box.innerHTML = '<p class="chainrule-chart-error" style="color:#a33;font:13px sans-serif;padding:1em;">Chart not drawn: ' +
-    String(why).replace(/[&<>]/g, function (c) { return {'&': '&amp;', '<': '&lt;', '>': '&gt;'}[c]; }) + '</p>';
+    String((why && why.message) || why).replace(/[&<>]/g, function (c) { return {'&': '&amp;', '<': '&lt;', '>': '&gt;'}[c]; }) + '</p>';
 }
 function baseURL() {
   var cfg = document.getElementById('jupyter-config-data');
