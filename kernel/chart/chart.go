@@ -316,14 +316,18 @@ func diverging(m float64) visualMap {
 	}
 }
 
-// niceRange widens [lo, hi] to multiples of the largest power of ten not
-// above hi − lo, so that an axis with these ends reads well; an empty interval
-// is first widened by 1 on each side.
+// niceRange widens [lo, hi] to multiples of a round unit, so that an axis
+// with these ends reads well: the largest power of ten not above hi − lo, or a
+// fifth of it when that would leave fewer than 2.5 units. An empty interval is
+// first widened by 1 on each side.
 func niceRange(lo, hi float64) [2]float64 {
 	if hi <= lo {
 		lo, hi = lo-1, hi+1
 	}
 	unit := math.Pow(10, math.Floor(math.Log10(hi-lo)))
+	if (hi-lo)/unit < 2.5 {
+		unit /= 5
+	}
 	return [2]float64{math.Floor(lo/unit) * unit, math.Ceil(hi/unit) * unit}
 }
 
