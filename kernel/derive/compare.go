@@ -104,8 +104,12 @@ func (c Check) at(fn string, xs []float64) Result {
 				Num(p.x, 6), Num(p.yours, Digits+1), Num(p.fd, Digits+1), closeness(p.yours, p.fd, p.fx))
 			continue
 		}
-		fmt.Fprintf(&b, "| $%s$ | $\\color{red}{%s}$ | $%s$ | ✗ %s (difference $%s$) |\n",
-			Num(p.x, 6), Num(p.yours, 6), Num(p.fd, 6), p.why, Num(p.yours-p.fd, Digits))
+		diff := ""
+		if finite(p.yours) {
+			diff = " (difference $" + Num(p.yours-p.fd, Digits) + "$)"
+		}
+		fmt.Fprintf(&b, "| $%s$ | $\\color{red}{%s}$ | $%s$ | ✗ %s%s |\n",
+			Num(p.x, 6), Num(p.yours, 6), Num(p.fd, 6), p.why, diff)
 		failed++
 		if !contains(whys, p.why) {
 			whys = append(whys, p.why)
@@ -248,7 +252,7 @@ var ratios = []struct {
 func (c Check) diagnose(v, fd, fx float64, fv []float64) string {
 	switch {
 	case !finite(v):
-		return "yours is not a number here (a division by 0?)"
+		return "yours is not a finite number here"
 	case agree(fd, 0, fx):
 		return "the slope here is 0, but yours is not"
 	case agree(v, 0, fx):

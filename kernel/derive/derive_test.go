@@ -165,15 +165,19 @@ func TestFDLineAgree(t *testing.T) {
 	}
 	// Both 0 up to the central difference's rounding: no relative error of 1.
 	got = fdLine(0, 3e-13, 1e-5, 0.25, `w^{(1)}`)
-	if !strings.Contains(got, "✓") || !strings.Contains(got, `both are $0$ to within $\lt 10^{-12}$`) {
+	if !strings.Contains(got, "✓") || !strings.Contains(got, `both are $0$ to within $10^{-12}$`) {
 		t.Errorf("near-zero agreement: %s", got)
+	}
+	// A dead ReLU: both exactly 0.
+	if got = fdLine(0, 0, 1e-5, 0.09, `w^{(2)}`); !strings.Contains(got, "= 0$ ($h = 10^{-5}$; both are exactly $0$)") {
+		t.Errorf("exact zeros: %s", got)
 	}
 }
 
 func TestFDLineDisagree(t *testing.T) {
 	// −0.125 against −0.0812: a difference of −0.125 + 0.0812 = −0.0438.
 	got := fdLine(-0.125, -0.0812, 1e-5, 0.25, `w^{(L)}`)
-	want := `$\color{red}{\text{✗ disagrees with the central difference } \bigl(C_0(w^{(L)} + h) - C_0(w^{(L)} - h)\bigr) / 2h = -0.0812\text{: the chain rule gives } -0.125\text{, a difference of } -0.0438}$`
+	want := `✗ $\color{red}{\text{disagrees}}$ with the central difference $\bigl(C_0(w^{(L)} + h) - C_0(w^{(L)} - h)\bigr) / 2h = \color{red}{-0.0812}$: the chain rule gives $\color{red}{-0.125}$, a difference of $\color{red}{-0.0438}$`
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
@@ -214,7 +218,7 @@ func TestCompareDiagnoses(t *testing.T) {
 		{"zero", func(float64) float64 { return 0 },
 			[]string{`| $2$ | $\color{red}{0}$ | $12$ | ✗ yours is 0, but the slope is not (difference $-12$) |`}},
 		{"NaN", func(x float64) float64 { return math.Log(-x) },
-			[]string{`$\color{red}{\text{NaN}}$`, `✗ yours is not a number here`}},
+			[]string{`| $2$ | $\color{red}{\text{NaN}}$ | $12$ | ✗ yours is not a finite number here |`}},
 		// 3x at 2 is 6 — also half of 12 — so try x = 3: 9 against 27, a third.
 		{"other", func(x float64) float64 { return 3 * x },
 			[]string{`| $3$ | $\color{red}{9}$ | $27$ | ✗ yours differs from the central difference by more than its error (difference $-18$) |`}},

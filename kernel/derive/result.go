@@ -78,16 +78,21 @@ func fdLine(d, fd, h, scale float64, what string) string {
 		return `✓ agrees with the central difference $` + cd + ` = ` + Num(fd, Digits) +
 			`$ ($h = ` + Num(h, Digits) + `$; ` + closeness(d, fd, scale) + `)`
 	}
-	return `$\color{red}{\text{✗ disagrees with the central difference } ` + cd + ` = ` + Num(fd, 6) +
-		`\text{: the chain rule gives } ` + Num(d, 6) + `\text{, a difference of } ` + Num(d-fd, 3) + `}$`
+	// Separate formulas, so that the line can wrap between them; the ✗ stays
+	// outside them, since KaTeX has no metrics for it.
+	return `✗ $\color{red}{\text{disagrees}}$ with the central difference $` + cd + ` = \color{red}{` + Num(fd, 6) +
+		`}$: the chain rule gives $\color{red}{` + Num(d, 6) + `}$, a difference of $\color{red}{` + Num(d-fd, Digits) + `}$`
 }
 
 // closeness says in Markdown how close two agreeing values d and fd are:
 // their relative error, or, when both are within the noise of a central
 // difference of a function of size scale, that they are both 0.
 func closeness(d, fd, scale float64) string {
-	if max(math.Abs(d), math.Abs(fd)) <= 1e-8*max(1, math.Abs(scale)) {
-		return `both are $0$ to within $` + bound(math.Abs(d-fd)) + `$`
+	switch {
+	case d == 0 && fd == 0:
+		return `both are exactly $0$`
+	case max(math.Abs(d), math.Abs(fd)) <= 1e-8*max(1, math.Abs(scale)):
+		return `both are $0$ to within $` + Num(math.Pow(10, math.Ceil(math.Log10(math.Abs(d-fd)))), 1) + `$`
 	}
 	return `relative error $` + bound(mathx.RelErr(d, fd)) + `$`
 }
