@@ -604,6 +604,11 @@ func TestBadInput(t *testing.T) {
 	}
 	right := func(x float64) float64 { return 3 * x * x }
 	var nilNet *mathx.Network
+	three, err := mathx.NewLayerFrom([][]float64{{1, 2, 3}}, []float64{0}, mathx.Sigmoid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	misfit := &mathx.Network{Layers: []*mathx.Layer{n.Layers[0], three}} // 2 neurons feed a layer of 3 inputs
 	for _, c := range []struct {
 		name string
 		err  error
@@ -653,6 +658,8 @@ func TestBadInput(t *testing.T) {
 		{"Paths y size", Paths(n, mathx.Example{X: ex.X, Y: []float64{1}}, 2, 0).Err(), "y has 1 values, the network [2 2 2] has 2 outputs", mathx.ErrShape},
 		{"Layers nil", Layers(nilNet, ex).Err(), "derive.Layers: the network is nil", mathx.ErrConfig},
 		{"Layers empty", Layers(&mathx.Network{}, ex).Err(), "derive.Layers: mathx: bad configuration: network has no layers", mathx.ErrConfig},
+		{"Layers misfit", Layers(misfit, mathx.Example{X: ex.X, Y: []float64{1}}).Err(), "derive.Layers: mathx: shape mismatch: layer 2 takes 3 inputs but layer 1 has 2 neurons", mathx.ErrShape},
+		{"Paths misfit", Paths(misfit, mathx.Example{X: ex.X, Y: []float64{1}}, 2, 0).Err(), "layer 2 takes 3 inputs but layer 1 has 2 neurons", mathx.ErrShape},
 		{"Layers x Inf", Layers(n, mathx.Example{X: []float64{0, math.Inf(1)}, Y: ex.Y}).Err(), "x[1] = +Inf", mathx.ErrNotFinite},
 	} {
 		if c.err == nil {
