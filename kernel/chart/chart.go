@@ -54,8 +54,8 @@ type option struct {
 	Tooltip   *opts.Tooltip `json:"tooltip,omitempty"`
 	Legend    *opts.Legend  `json:"legend,omitempty"`
 	Grid      []grid        `json:"grid,omitempty"`
-	XAxis     []opts.XAxis  `json:"xAxis,omitempty"`
-	YAxis     []opts.YAxis  `json:"yAxis,omitempty"`
+	XAxis     []xAxis       `json:"xAxis,omitempty"`
+	YAxis     []yAxis       `json:"yAxis,omitempty"`
 	VisualMap []visualMap   `json:"visualMap,omitempty"`
 	Series    []series      `json:"series"`
 	Animation *bool         `json:"animation,omitempty"`
@@ -66,6 +66,26 @@ type grid struct {
 	opts.Grid
 	BorderColor string `json:"borderColor,omitempty"`
 	BorderWidth int    `json:"borderWidth,omitempty"`
+}
+
+// xAxis is opts.XAxis with an axis label that ECharts reads right.
+type xAxis struct {
+	opts.XAxis
+	AxisLabel *axisLabel `json:"axisLabel,omitempty"`
+}
+
+// yAxis is opts.YAxis with an axis label that ECharts reads right.
+type yAxis struct {
+	opts.YAxis
+	AxisLabel *axisLabel `json:"axisLabel,omitempty"`
+}
+
+// axisLabel sets which labels of a category axis show: every (interval+1)-th.
+// It is not opts.AxisLabel because that one holds the interval as a string,
+// to which ECharts adds 1 as to a number: "4" becomes "41".
+type axisLabel struct {
+	Interval int `json:"interval"`
+	FontSize int `json:"fontSize,omitempty"`
 }
 
 // visualMap is ECharts' visualMap component. It is not opts.VisualMap because
@@ -109,7 +129,12 @@ type series struct {
 	Tooltip    *opts.Tooltip   `json:"tooltip,omitempty"`
 	MarkLine   *markLine       `json:"markLine,omitempty"`
 	Silent     bool            `json:"silent,omitempty"`
-	Z          int             `json:"z,omitempty"`
+	Emphasis   *emphasis       `json:"emphasis,omitempty"`
+	// Progressive, when 0, draws a large heatmap in one go rather than a few
+	// hundred cells per frame, so that a screenshot or a printed page never
+	// catches it half drawn.
+	Progressive types.Int `json:"progressive,omitempty"`
+	Z           int       `json:"z,omitempty"`
 
 	// Graph series only.
 	Layout         string      `json:"layout,omitempty"`
@@ -121,6 +146,12 @@ type series struct {
 	Bottom         string      `json:"bottom,omitempty"`
 	Left           string      `json:"left,omitempty"`
 	Right          string      `json:"right,omitempty"`
+}
+
+// emphasis sets how an item looks under the pointer; Disabled saves the
+// hover state of every item, which costs most of a large heatmap's drawing.
+type emphasis struct {
+	Disabled bool `json:"disabled"`
 }
 
 // markLine draws lines at given axis values, for example {xAxis: w}.
@@ -192,8 +223,12 @@ func failed(builder, format string, args ...any) *display.Chart {
 	}
 }
 
-// num formats v for a label: 4 significant digits and a true minus sign.
+// num formats v for a label: 4 significant digits and a true minus sign
+// (and none for −0, which a product with a zero factor can be).
 func num(v float64) string {
+	if v == 0 {
+		v = 0
+	}
 	return strings.ReplaceAll(strconv.FormatFloat(v, 'g', 4, 64), "-", "−")
 }
 
@@ -222,8 +257,8 @@ func title(text, sub string) opts.Title {
 }
 
 // valueAxisX returns a numeric x axis named name, its name under the middle of the axis.
-func valueAxisX(name string) opts.XAxis {
-	return opts.XAxis{
+func valueAxisX(name string) xAxis {
+	return xAxis{XAxis: opts.XAxis{
 		Type:         "value",
 		Name:         name,
 		NameLocation: "middle",
@@ -231,18 +266,18 @@ func valueAxisX(name string) opts.XAxis {
 		Scale:        opts.Bool(true),
 		AxisLine:     &opts.AxisLine{OnZero: opts.Bool(false)},
 		SplitLine:    &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#eee"}},
-	}
+	}}
 }
 
 // valueAxisY returns a numeric y axis named name, its name above the axis.
-func valueAxisY(name string) opts.YAxis {
-	return opts.YAxis{
+func valueAxisY(name string) yAxis {
+	return yAxis{YAxis: opts.YAxis{
 		Type:      "value",
 		Name:      name,
 		Scale:     opts.Bool(true),
 		AxisLine:  &opts.AxisLine{OnZero: opts.Bool(false)},
 		SplitLine: &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#eee"}},
-	}
+	}}
 }
 
 // itemTooltip returns a tooltip that shows text when the pointer is on the item.
@@ -319,7 +354,10 @@ func diverging(m float64) visualMap {
 // niceRange widens [lo, hi] to multiples of a round unit, so that an axis
 // with these ends reads well: the largest power of ten not above hi − lo, or a
 // fifth of it when that would leave fewer than 2.5 units. An empty interval is
-// first widened by 1 on each side.
+// first widened by 1 on each side. Units below 1 are applied as divisions by
+// their inverse, an integer, so that the ends come out as the decimals they
+// stand for (1.2, not 6 × 0.2 = 1.2000000000000002); an end within 1e-9
+// units of a multiple is taken as on it.
 func niceRange(lo, hi float64) [2]float64 {
 	if hi <= lo {
 		lo, hi = lo-1, hi+1
@@ -328,7 +366,11 @@ func niceRange(lo, hi float64) [2]float64 {
 	if (hi-lo)/unit < 2.5 {
 		unit /= 5
 	}
-	return [2]float64{math.Floor(lo/unit) * unit, math.Ceil(hi/unit) * unit}
+	if unit < 1 {
+		per := math.Round(1 / unit) // units per 1
+		return [2]float64{math.Floor(lo*per+1e-9) / per, math.Ceil(hi*per-1e-9) / per}
+	}
+	return [2]float64{math.Floor(lo/unit+1e-9) * unit, math.Ceil(hi/unit-1e-9) * unit}
 }
 
 // precisionFor returns how many decimals show 2 significant digits of m.

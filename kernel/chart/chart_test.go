@@ -103,7 +103,7 @@ func TestNum(t *testing.T) {
 		v    float64
 		want string
 	}{
-		{0.5, "0.5"}, {-0.0887234, "−0.08872"}, {2, "2"}, {123.456, "123.5"}, {1.5e-5, "1.5e−05"}, {0, "0"},
+		{0.5, "0.5"}, {-0.0887234, "−0.08872"}, {2, "2"}, {123.456, "123.5"}, {1.5e-5, "1.5e−05"}, {0, "0"}, {math.Copysign(0, -1), "0"},
 	} {
 		if got := num(c.v); got != c.want {
 			t.Errorf("num(%v) = %q, want %q", c.v, got, c.want)
@@ -123,9 +123,10 @@ func TestEscapeTemplate(t *testing.T) {
 func TestNiceRange(t *testing.T) {
 	for _, c := range []struct{ lo, hi, wantLo, wantHi float64 }{
 		{-3.7, 0.3, -4, 1}, {-0.37, 1.32, -0.4, 1.4}, {2, 2, 1, 3}, {0, 10, 0, 10}, {-4.3, 3.9, -5, 4},
+		{-0.3, 1.13, -0.4, 1.2}, {0.0012, 0.0031, 0.0012, 0.0032},
 	} {
 		got := niceRange(c.lo, c.hi)
-		if !near(got[0], c.wantLo, 1e-12) || !near(got[1], c.wantHi, 1e-12) {
+		if got != [2]float64{c.wantLo, c.wantHi} { // exactly the decimals, for the axis labels
 			t.Errorf("niceRange(%v, %v) = %v, want [%v %v]", c.lo, c.hi, got, c.wantLo, c.wantHi)
 		}
 	}

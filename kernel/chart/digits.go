@@ -73,9 +73,9 @@ func Digits(net *mathx.Network, examples []mathx.Example) *display.Chart {
 			TextAlign: "center", TitleStyle: &opts.TextStyle{FontSize: 13, Color: color}})
 		opt.Grid = append(opt.Grid, grid{Grid: opts.Grid{Show: opts.Bool(true), Left: fmt.Sprint(left), Top: fmt.Sprint(top),
 			Width: fmt.Sprint(digitSize), Height: fmt.Sprint(digitSize)}, BorderColor: color, BorderWidth: 2})
-		opt.XAxis = append(opt.XAxis, opts.XAxis{Type: "category", Data: categories(side), GridIndex: i, Show: opts.Bool(false)})
-		opt.YAxis = append(opt.YAxis, opts.YAxis{Type: "category", Data: categories(side), GridIndex: i, Show: opts.Bool(false),
-			Inverse: opts.Bool(true)})
+		opt.XAxis = append(opt.XAxis, xAxis{XAxis: opts.XAxis{Type: "category", Data: categories(side), GridIndex: i, Show: opts.Bool(false)}})
+		opt.YAxis = append(opt.YAxis, yAxis{YAxis: opts.YAxis{Type: "category", Data: categories(side), GridIndex: i, Show: opts.Bool(false),
+			Inverse: opts.Bool(true)}})
 		opt.VisualMap[0].SeriesIndex = append(opt.VisualMap[0].SeriesIndex, i)
 		opt.Series = append(opt.Series, series{Type: "heatmap", Name: escapeTemplate(tipFor(i, digit, confidence, label)),
 			Data: ink(ex.X, side), XAxisIndex: i, YAxisIndex: i, Tooltip: &opts.Tooltip{Formatter: "{a}"}})

@@ -101,9 +101,9 @@ func GradientBars(g mathx.Gradient) *display.Chart {
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		Legend:  &opts.Legend{Top: "8", Right: "10", Data: legend},
 		Grid:    []grid{{Grid: opts.Grid{Left: "90", Right: "30", Top: "64", Bottom: "44"}}},
-		XAxis:   []opts.XAxis{valueAxisX("∂C/∂θ")},
-		YAxis: []opts.YAxis{{Type: "category", Data: names, Inverse: opts.Bool(true),
-			AxisLabel: &opts.AxisLabel{Interval: "0", FontSize: 11}, AxisLine: &opts.AxisLine{OnZero: opts.Bool(false)}}},
+		XAxis:   []xAxis{valueAxisX("∂C/∂θ")},
+		YAxis: []yAxis{{YAxis: opts.YAxis{Type: "category", Data: names, Inverse: opts.Bool(true),
+			AxisLine: &opts.AxisLine{OnZero: opts.Bool(false)}}, AxisLabel: &axisLabel{Interval: 0, FontSize: 11}}},
 		Series: bars,
 	}
 	c := newChart("Gradient bars", opt)
@@ -138,13 +138,17 @@ func GradientHeatmap(g mathx.Gradient, l int) *display.Chart {
 	if len(cells) <= 100 {
 		heat.Label = &opts.Label{Show: opts.Bool(true), FontSize: 11}
 	}
+	if len(cells) > 3000 {
+		heat.Progressive = opts.Int(0)
+		heat.Emphasis = &emphasis{Disabled: true} // hover states would take longer to make than the cells
+	}
 	opt := &option{
 		Title: []opts.Title{title(fmt.Sprintf("∂C/∂w(%d)_jk for every weight of layer %d", l, l),
 			"red: raising w_jk raises C;  blue: lowers it;  white: barely matters")},
 		Tooltip:   &opts.Tooltip{Trigger: "item"},
 		Grid:      []grid{{Grid: opts.Grid{Left: "64", Right: "90", Top: "64", Bottom: "48"}}},
-		XAxis:     []opts.XAxis{categoryAxisX(fmt.Sprintf("k, neuron of layer %d", l-1), in)},
-		YAxis:     []opts.YAxis{categoryAxisY(fmt.Sprintf("j, neuron of layer %d", l), out)},
+		XAxis:     []xAxis{categoryAxisX(fmt.Sprintf("k, neuron of layer %d", l-1), in)},
+		YAxis:     []yAxis{categoryAxisY(fmt.Sprintf("j, neuron of layer %d", l), out)},
 		VisualMap: []visualMap{diverging(maxAbs(dw))},
 		Series:    []series{heat},
 	}
@@ -177,17 +181,32 @@ func categories(n int) []string {
 	return c
 }
 
+// indexLabels labels every index of a category axis of n indices up to 16
+// of them, and beyond that only the multiples of the smallest round step
+// (2, 5, 10, 20, …) that leaves at most 16 labels.
+func indexLabels(n int) *axisLabel {
+	steps := []int{1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000}
+	step := steps[len(steps)-1]
+	for _, s := range steps {
+		if n <= 16*s {
+			step = s
+			break
+		}
+	}
+	return &axisLabel{Interval: step - 1}
+}
+
 // categoryAxisX returns an x axis of the categories 0 … n−1 named name.
-func categoryAxisX(name string, n int) opts.XAxis {
-	return opts.XAxis{Type: "category", Name: name, NameLocation: "middle", NameGap: 28, Data: categories(n),
-		SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}
+func categoryAxisX(name string, n int) xAxis {
+	return xAxis{XAxis: opts.XAxis{Type: "category", Name: name, NameLocation: "middle", NameGap: 28, Data: categories(n),
+		SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}, AxisLabel: indexLabels(n)}
 }
 
 // categoryAxisY returns a y axis of the categories 0 … n−1 named name, 0 at the
 // top as in a matrix.
-func categoryAxisY(name string, n int) opts.YAxis {
-	return opts.YAxis{Type: "category", Name: name, NameLocation: "middle", NameGap: 40, Data: categories(n),
-		Inverse: opts.Bool(true), SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}
+func categoryAxisY(name string, n int) yAxis {
+	return yAxis{YAxis: opts.YAxis{Type: "category", Name: name, NameLocation: "middle", NameGap: 40, Data: categories(n),
+		Inverse: opts.Bool(true), SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}, AxisLabel: indexLabels(n)}
 }
 
 // checkStep reports a LayerStep that was not made by mathx or does not hold
@@ -313,15 +332,19 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 		ItemStyle: &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b"}, Label: textLabel("C0"),
 		Tooltip: itemTooltip("the cost C0")})
 
-	parts := make([]string, len(terms))
-	for j, t := range terms {
-		parts[j] = paren(t)
+	sum := fmt.Sprintf("the %d path terms on the edges", out)
+	if out <= 6 {
+		parts := make([]string, out)
+		for j, t := range terms {
+			parts[j] = paren(t)
+		}
+		sum = strings.Join(parts, " + ")
 	}
 	sub := fmt.Sprintf("path through neuron j:  w_j%d · σ′(z_j) · %s   (red raises C0, blue lowers it)\n∂C0/∂a(L−1)_%d = Σ_j (path terms) = %s = %s",
-		k, dCda, k, strings.Join(parts, " + "), num(s.DC_daPrev[k]))
+		k, dCda, k, sum, num(s.DC_daPrev[k]))
 	column := func(text string, x float64) opts.Title {
 		px := 50 + x*(defaultWidth-100)/xC // where the graph's box puts x
-		return opts.Title{Title: text, Left: fmt.Sprint(int(px)), Top: "84", TextAlign: "center",
+		return opts.Title{Title: text, Left: fmt.Sprint(int(px)), Top: "80", TextAlign: "center",
 			TitleStyle: &opts.TextStyle{FontSize: 12, FontWeight: "normal", Color: "#555"}}
 	}
 	opt := &option{
@@ -330,7 +353,7 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		Series: []series{{
 			Type: "graph", Name: "paths", Layout: "none", Data: nodes, Links: links,
-			SymbolSize: 46, Left: "50", Right: "50", Top: "110", Bottom: "40",
+			SymbolSize: 46, Left: "50", Right: "50", Top: "126", Bottom: "40",
 			Label:          &opts.Label{Show: opts.Bool(true), Color: "#111", FontSize: 12, LineHeight: 15},
 			EdgeSymbol:     []string{"none", "arrow"},
 			EdgeSymbolSize: []int{0, 8},
@@ -338,6 +361,6 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 		}},
 	}
 	c := newChart(fmt.Sprintf("Paths from a(L−1)_%d to C0", k), opt)
-	c.Height = max(defaultHeight, int(gap)*rows+150)
+	c.Height = max(defaultHeight, int(gap)*rows+166)
 	return c
 }

@@ -1,6 +1,7 @@
 package chart
 
 import (
+	"encoding/json"
 	"fmt"
 	"math"
 	"strings"
@@ -211,5 +212,18 @@ func TestPathsWideInput(t *testing.T) {
 	opt := optionOf(t, Paths(steps[0], 7))
 	if got := len(opt.Series[0].Data.([]graphNode)); got != 1+3+1 {
 		t.Errorf("%d nodes, want a_7, the 3 neurons of layer L and C0", got)
+	}
+}
+
+func TestIndexLabels(t *testing.T) {
+	for n, want := range map[int]int{3: 0, 16: 0, 17: 1, 30: 1, 33: 4, 784: 49} {
+		if got := indexLabels(n).Interval; got != want {
+			t.Errorf("indexLabels(%d).Interval = %d, want %d", n, got, want)
+		}
+	}
+	// ECharts adds 1 to the interval: it must be a number, not opts.AxisLabel's string.
+	b, _ := json.Marshal(categoryAxisX("k", 784))
+	if !strings.Contains(string(b), `"axisLabel":{"interval":49}`) {
+		t.Errorf("category axis JSON %s", b)
 	}
 }

@@ -131,8 +131,8 @@ func CostCurve(param string, w, b, aPrev, y float64) *display.Chart {
 		Tooltip: &opts.Tooltip{Trigger: "axis"},
 		Legend:  &opts.Legend{Top: "60", Left: "10"},
 		Grid:    []grid{{Grid: opts.Grid{Left: "56", Right: "24", Top: "110", Bottom: "44"}}},
-		XAxis:   []opts.XAxis{valueAxisX(p.sym)},
-		YAxis:   []opts.YAxis{valueAxisY("C0")},
+		XAxis:   []xAxis{valueAxisX(p.sym)},
+		YAxis:   []yAxis{valueAxisY("C0")},
 		Series: []series{
 			{Type: "line", Name: "C0(" + p.sym + ")", Data: points, ShowSymbol: opts.Bool(false),
 				LineStyle: &opts.LineStyle{Color: colorCurve, Width: 2}, ItemStyle: &opts.ItemStyle{Color: colorCurve}},

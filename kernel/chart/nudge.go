@@ -81,7 +81,7 @@ func Nudge(w, b, aPrev, y float64) *display.Chart {
 	product := line("product", "∂C0/∂w(L), the product", g.DC_dw, 1, colorTangent, 3, "solid")
 	product.MarkLine = &markLine{Symbol: "none", Silent: true, Label: &opts.Label{Show: opts.Bool(false)},
 		LineStyle: &opts.LineStyle{Color: colorPoint, Type: "dashed", Width: 1}, Data: []any{map[string]float64{"xAxis": w}}}
-	wAxis := func(gridIndex int, name string) opts.XAxis {
+	wAxis := func(gridIndex int, name string) xAxis {
 		a := valueAxisX(name)
 		a.GridIndex = gridIndex
 		return a
@@ -106,8 +106,8 @@ func Nudge(w, b, aPrev, y float64) *display.Chart {
 			{Grid: opts.Grid{Left: "56", Right: "24", Top: "74", Height: "140"}},
 			{Grid: opts.Grid{Left: "56", Right: "24", Top: "280", Bottom: "44"}},
 		},
-		XAxis:     []opts.XAxis{wAxis(0, ""), wAxis(1, "w(L)")},
-		YAxis:     []opts.YAxis{costAxis, factors},
+		XAxis:     []xAxis{wAxis(0, ""), wAxis(1, "w(L)")},
+		YAxis:     []yAxis{costAxis, factors},
 		Animation: opts.Bool(false),
 		Series: []series{
 			line("cost", "C0(w(L))", g.C0, 0, colorCurve, 2, "solid"),

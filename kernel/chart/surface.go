@@ -99,12 +99,12 @@ func CostSurface(s Surface) *display.Chart {
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		// Whole pixels per cell (450 / 50 by 300 / 50) leave no seams between the cells.
 		Grid: []grid{{Grid: opts.Grid{Left: "60", Top: "70", Width: "450", Height: "300"}}},
-		XAxis: []opts.XAxis{
-			{Type: "category", Data: categories(surfaceCells), Show: hidden},
+		XAxis: []xAxis{
+			{XAxis: opts.XAxis{Type: "category", Data: categories(surfaceCells), Show: hidden}},
 			xValues,
 		},
-		YAxis: []opts.YAxis{
-			{Type: "category", Data: categories(surfaceCells), Show: hidden},
+		YAxis: []yAxis{
+			{YAxis: opts.YAxis{Type: "category", Data: categories(surfaceCells), Show: hidden}},
 			yValues,
 		},
 		VisualMap: []visualMap{{

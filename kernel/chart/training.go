@@ -46,8 +46,8 @@ func Training(stats []mathx.EpochStats) *display.Chart {
 	epochs.MinInterval = 1
 	costAxis := valueAxisY("cost")
 	costAxis.Min = 0
-	accAxis := opts.YAxis{Type: "value", Name: "accuracy (%)", Min: 0, Max: 100, Position: "right",
-		AxisLine: &opts.AxisLine{OnZero: opts.Bool(false)}, SplitLine: &opts.SplitLine{Show: opts.Bool(false)}}
+	accAxis := yAxis{YAxis: opts.YAxis{Type: "value", Name: "accuracy (%)", Min: 0, Max: 100, Position: "right",
+		AxisLine: &opts.AxisLine{OnZero: opts.Bool(false)}, SplitLine: &opts.SplitLine{Show: opts.Bool(false)}}}
 	line := func(name string, data [][2]float64, axis int, color, dash string) series {
 		return series{Type: "line", Name: name, Data: data, YAxisIndex: axis, SymbolSize: 5,
 			LineStyle: &opts.LineStyle{Color: color, Width: 2, Type: dash}, ItemStyle: &opts.ItemStyle{Color: color}}
@@ -57,8 +57,8 @@ func Training(stats []mathx.EpochStats) *display.Chart {
 		Tooltip: &opts.Tooltip{Trigger: "axis"},
 		Legend:  &opts.Legend{Top: "56", Left: "10"},
 		Grid:    []grid{{Grid: opts.Grid{Left: "56", Right: "56", Top: "100", Bottom: "44"}}},
-		XAxis:   []opts.XAxis{epochs},
-		YAxis:   []opts.YAxis{costAxis, accAxis},
+		XAxis:   []xAxis{epochs},
+		YAxis:   []yAxis{costAxis, accAxis},
 		Series: []series{
 			line("cost C", cost, 0, colorCurve, "solid"),
 			line("training cost (mean C0 during the epoch)", train, 0, colorCurve, "dashed"),
