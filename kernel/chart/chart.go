@@ -142,10 +142,20 @@ type series struct {
 	EdgeSymbol     []string    `json:"edgeSymbol,omitempty"`
 	EdgeSymbolSize []int       `json:"edgeSymbolSize,omitempty"`
 	EdgeLabel      *opts.Label `json:"edgeLabel,omitempty"`
-	Top            string      `json:"top,omitempty"`
-	Bottom         string      `json:"bottom,omitempty"`
-	Left           string      `json:"left,omitempty"`
-	Right          string      `json:"right,omitempty"`
+	// The box the nodes' x and y are mapped into. graphBox makes it as large
+	// as their extent, so that nothing is stretched.
+	Left   int `json:"left,omitempty"`
+	Top    int `json:"top,omitempty"`
+	Width  int `json:"width,omitempty"`
+	Height int `json:"height,omitempty"`
+}
+
+// graphBox places a graph series whose nodes lie in [0, width] × [0, height]
+// at (left, top) in the chart, one unit to a pixel. ECharts maps the nodes'
+// extent onto the series' box, and with a box of another shape it stretches
+// the nodes, their labels and the arrows with it.
+func graphBox(s *series, left, top, width, height int) {
+	s.Left, s.Top, s.Width, s.Height = left, top, width, height
 }
 
 // emphasis sets how an item looks under the pointer; Disabled saves the
@@ -168,6 +178,7 @@ type markLine struct {
 // that one drops x = 0 and y = 0 and has no label.
 type graphNode struct {
 	Name       string          `json:"name"`
+	Symbol     string          `json:"symbol,omitempty"`
 	X          float64         `json:"x"`
 	Y          float64         `json:"y"`
 	Value      float64         `json:"value"`
@@ -196,13 +207,14 @@ type dataItem struct {
 }
 
 // numberScript makes every tooltip show numbers to 4 significant digits, as num
-// does, instead of all 17. A formatter is a JavaScript function, which the JSON
-// option cannot carry, so it is set once the chart is drawn.
+// does, instead of all 17, and keeps it inside the chart's box, which a
+// notebook's output area would clip. A formatter is a JavaScript function,
+// which the JSON option cannot carry, so it is set once the chart is drawn.
 const numberScript = `function chainruleNum(v) {
   if (typeof v !== 'number') return v;
   return String(parseFloat(v.toPrecision(4))).replace(/-/g, '\u2212');
 }
-chart.setOption({tooltip: {valueFormatter: function (v) {
+chart.setOption({tooltip: {confine: true, valueFormatter: function (v) {
   return v instanceof Array ? v.map(chainruleNum).join(', ') : chainruleNum(v);
 }}});
 `

@@ -16,6 +16,7 @@ const (
 	maxBars      = 200 // GradientBars: weights and biases
 	maxPathOut   = 12  // Paths: neurons j of layer L
 	maxPathInAll = 12  // Paths: neurons k of layer L−1 drawn; beyond this only a_k is
+	maxPathSums  = 6   // Paths: neurons j of layer L up to which each path's product is written out
 )
 
 // gradientShape checks that g is shaped like a network, with its layers
@@ -266,7 +267,14 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 		terms[j] = s.PathTerm(j, k)
 	}
 	biggest := maxAbs(terms)
-	const gap, xPrev, xL, xC = 64.0, 0.0, 300.0, 520.0
+	// Node positions in pixels: columns at x, rows gap apart (more when the
+	// edges carry whole products), in the box at (graphLeft, graphTop).
+	const xPrev, xL, xC = 0.0, 300.0, 520.0
+	const graphLeft, graphTop = 60, 96
+	gap := 56.0
+	if out <= maxPathSums {
+		gap = 84
+	}
 	ks := []int{k} // the neurons of layer L−1 drawn
 	if in <= maxPathInAll {
 		ks = make([]int, in)
@@ -321,7 +329,7 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 			width += float32(7 * math.Abs(t) / biggest)
 		}
 		text := num(t)
-		if out <= 6 {
+		if out <= maxPathSums {
 			text = fmt.Sprintf("%s × %s × %s = %s", paren(s.Layer.Weight(j, k)), paren(s.Da_dz[j]), paren(s.DC_da[j]), text)
 		}
 		links = append(links, graphLink{Source: prevName(k), Target: fmt.Sprintf("a(L)_%d", j), Value: t,
@@ -331,9 +339,18 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 	nodes = append(nodes, graphNode{Name: "C0", X: xC, Y: centre(0, 1), Value: s.C0,
 		ItemStyle: &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b"}, Label: textLabel("C0"),
 		Tooltip: itemTooltip("the cost C0")})
+	// Two invisible corners give the layout its height even when every node
+	// is on one row (a layer of one neuron fed by one), which ECharts would
+	// otherwise stretch without end.
+	for _, corner := range []graphNode{{Name: "corner 1", X: xPrev, Y: -gap / 2}, {Name: "corner 2", X: xC, Y: (float64(rows) - 0.5) * gap}} {
+		corner.Symbol = "none"
+		corner.Label = &opts.Label{Show: opts.Bool(false)}
+		corner.Tooltip = &opts.Tooltip{Show: opts.Bool(false)}
+		nodes = append(nodes, corner)
+	}
 
 	sum := fmt.Sprintf("the %d path terms on the edges", out)
-	if out <= 6 {
+	if out <= maxPathSums {
 		parts := make([]string, out)
 		for j, t := range terms {
 			parts[j] = paren(t)
@@ -343,8 +360,7 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 	sub := fmt.Sprintf("path through neuron j:  w_j%d · σ′(z_j) · %s   (red raises C0, blue lowers it)\n∂C0/∂a(L−1)_%d = Σ_j (path terms) = %s = %s",
 		k, dCda, k, sum, num(s.DC_daPrev[k]))
 	column := func(text string, x float64) opts.Title {
-		px := 50 + x*(defaultWidth-100)/xC // where the graph's box puts x
-		return opts.Title{Title: text, Left: fmt.Sprint(int(px)), Top: "80", TextAlign: "center",
+		return opts.Title{Title: text, Left: fmt.Sprint(graphLeft + int(x)), Top: "80", TextAlign: "center",
 			TitleStyle: &opts.TextStyle{FontSize: 12, FontWeight: "normal", Color: "#555"}}
 	}
 	opt := &option{
@@ -353,14 +369,15 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		Series: []series{{
 			Type: "graph", Name: "paths", Layout: "none", Data: nodes, Links: links,
-			SymbolSize: 46, Left: "50", Right: "50", Top: "126", Bottom: "40",
+			SymbolSize:     46,
 			Label:          &opts.Label{Show: opts.Bool(true), Color: "#111", FontSize: 12, LineHeight: 15},
 			EdgeSymbol:     []string{"none", "arrow"},
 			EdgeSymbolSize: []int{0, 8},
 			LineStyle:      &opts.LineStyle{Opacity: opts.Float(1)},
 		}},
 	}
+	graphBox(&opt.Series[0], graphLeft, graphTop, int(xC), int(gap)*rows)
 	c := newChart(fmt.Sprintf("Paths from a(L−1)_%d to C0", k), opt)
-	c.Height = max(defaultHeight, int(gap)*rows+166)
+	c.Height = graphTop + int(gap)*rows + 10
 	return c
 }

@@ -210,8 +210,8 @@ func TestPathsWideInput(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt := optionOf(t, Paths(steps[0], 7))
-	if got := len(opt.Series[0].Data.([]graphNode)); got != 1+3+1 {
-		t.Errorf("%d nodes, want a_7, the 3 neurons of layer L and C0", got)
+	if got := len(opt.Series[0].Data.([]graphNode)); got != 1+3+1+2 {
+		t.Errorf("%d nodes, want a_7, the 3 neurons of layer L, C0 and two invisible corners", got)
 	}
 }
 

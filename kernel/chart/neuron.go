@@ -125,7 +125,7 @@ func CostCurve(param string, w, b, aPrev, y float64) *display.Chart {
 
 	dC := "∂C0/∂" + p.sym
 	sub := fmt.Sprintf("a(L−1) = %s, y = %s, %s = %s:  z(L) = %s,  a(L) = %s,  C0 = %s\n%s = %s·σ′(z)·2(a−y) = %s",
-		num(aPrev), num(y), otherSym(p), num(otherValue(p, s)), num(s.Z), num(s.A), num(s.C0), dC, p.dz, num(slope))
+		num(aPrev), num(y), p.other().sym, num(p.other().value(s)), num(s.Z), num(s.A), num(s.C0), dC, p.dz, num(slope))
 	opt := &option{
 		Title:   []opts.Title{title("Cost C0 as "+p.sym+" varies", sub)},
 		Tooltip: &opts.Tooltip{Trigger: "axis"},
@@ -146,20 +146,12 @@ func CostCurve(param string, w, b, aPrev, y float64) *display.Chart {
 	return newChart("Cost C0 versus "+p.sym, opt)
 }
 
-// otherSym names the parameter a CostCurve holds fixed.
-func otherSym(p neuronParam) string {
+// other returns the parameter that is not p: b(L) for w(L), w(L) for b(L).
+func (p neuronParam) other() neuronParam {
 	if p.isWeight {
-		return paramB.sym
+		return paramB
 	}
-	return paramW.sym
-}
-
-// otherValue returns the value of the parameter a CostCurve holds fixed.
-func otherValue(p neuronParam, s mathx.NeuronStep) float64 {
-	if p.isWeight {
-		return s.B
-	}
-	return s.W
+	return paramW
 }
 
 // tangentSegment returns the two ends of the tangent line through (x0, c0)
@@ -191,8 +183,8 @@ func ComputationGraph(w, b, aPrev, y float64) *display.Chart {
 	param := &opts.ItemStyle{Color: "#9bb5e8", BorderColor: "#3a5fa8", BorderWidth: 1.5}
 	input := &opts.ItemStyle{Color: "#d9d9d9", BorderColor: "#777", BorderWidth: 1.5}
 	computed := &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b", BorderWidth: 1.5}
-	node := func(name string, x, y, v float64, style *opts.ItemStyle, tip string) graphNode {
-		return graphNode{Name: name, X: x, Y: y, Value: v, ItemStyle: style,
+	node := func(name string, px, py, v float64, style *opts.ItemStyle, tip string) graphNode {
+		return graphNode{Name: name, X: px, Y: py, Value: v, ItemStyle: style,
 			Label: textLabel(name + "\n" + num(v)), Tooltip: itemTooltip(tip)}
 	}
 	nodes := []graphNode{
@@ -214,7 +206,7 @@ func ComputationGraph(w, b, aPrev, y float64) *display.Chart {
 		link("b(L)", "z(L)", s.Dz_db, "∂z/∂b"),
 		link("z(L)", "a(L)", s.Da_dz, "∂a/∂z = σ′(z)"),
 		link("a(L)", "C0", s.DC_da, "∂C0/∂a = 2(a−y)"),
-		{Source: "y", Target: "C0", Value: s.Y, LineStyle: &opts.LineStyle{Type: "dashed"},
+		{Source: "y", Target: "C0", Value: s.Y, LineStyle: &opts.LineStyle{Type: "dashed"}, // y is priced against a(L), not differentiated
 			Label: &opts.Label{Show: opts.Bool(false)}},
 	}
 	chain := func(of, factor string, dz, product float64) string {
@@ -234,7 +226,7 @@ func ComputationGraph(w, b, aPrev, y float64) *display.Chart {
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		Series: []series{{
 			Type: "graph", Name: "computation graph", Layout: "none", Data: nodes, Links: links,
-			SymbolSize: 60, Left: "60", Right: "60", Top: "90", Bottom: "110",
+			SymbolSize:     60,
 			Label:          &opts.Label{Show: opts.Bool(true), Color: "#111", FontSize: 12, LineHeight: 16},
 			EdgeSymbol:     []string{"none", "arrow"},
 			EdgeSymbolSize: []int{0, 10},
@@ -243,6 +235,7 @@ func ComputationGraph(w, b, aPrev, y float64) *display.Chart {
 				BackgroundColor: "rgba(255,255,255,0.85)"},
 		}},
 	}
+	graphBox(&opt.Series[0], 50, 100, 540, 200)
 	c := newChart("Computation graph of one neuron", opt)
 	c.Height = 420
 	return c
