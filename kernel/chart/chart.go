@@ -19,7 +19,9 @@
 package chart
 
 import (
+	"encoding/json"
 	"fmt"
+	"html"
 	"math"
 	"strconv"
 	"strings"
@@ -331,6 +333,15 @@ func edgeLabel(pos, color, text string) *opts.Label {
 	l.BackgroundColor = "rgba(255,255,255,0.85)"
 	l.LineHeight = 15 // the background is as high as the line, not the font
 	return l
+}
+
+// jsText returns s as a JavaScript string literal of HTML text, for a
+// tooltip formatter in a chart's script: escaped for HTML, since ECharts shows
+// what the formatter returns as HTML, and by encoding/json, which also keeps
+// "</script>" from ending the script early.
+func jsText(s string) string {
+	b, _ := json.Marshal(html.EscapeString(s)) // a string always marshals
+	return string(b)
 }
 
 // maxAbs returns the largest |v| in vs, 0 for none.

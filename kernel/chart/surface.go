@@ -121,12 +121,12 @@ func CostSurface(s Surface) *display.Chart {
 	c.Height = 420
 	c.Script += fmt.Sprintf(`chart.setOption({tooltip: {formatter: function (p) {
   if (p.seriesType === 'heatmap') {
-    return %q + ' = ' + chainruleNum(%v + (p.value[0] + 0.5) * %v) + ', ' + %q + ' = ' + chainruleNum(%v + (p.value[1] + 0.5) * %v) +
-      '<br>' + %q + ' = ' + chainruleNum(p.value[2]);
+    return %s + ' = ' + chainruleNum(%v + (p.value[0] + 0.5) * %v) + ', ' + %s + ' = ' + chainruleNum(%v + (p.value[1] + 0.5) * %v) +
+      '<br>' + %s + ' = ' + chainruleNum(p.value[2]);
   }
-  return (p.seriesName === 'path' ? 'step ' + p.dataIndex : p.seriesName) + ': ' + %q + ' = ' + chainruleNum(p.value[0]) + ', ' + %q + ' = ' + chainruleNum(p.value[1]);
+  return (p.seriesName === 'path' ? 'step ' + p.dataIndex : p.seriesName) + ': ' + %s + ' = ' + chainruleNum(p.value[0]) + ', ' + %s + ' = ' + chainruleNum(p.value[1]);
 }}});
-`, s.XName, s.X[0], dx, s.YName, s.Y[0], dy, s.ZName, s.XName, s.YName)
+`, jsText(s.XName), s.X[0], dx, jsText(s.YName), s.Y[0], dy, jsText(s.ZName), jsText(s.XName), jsText(s.YName))
 	return c
 }
 
@@ -173,7 +173,7 @@ func Descent(w, b, aPrev, y, eta float64, steps int) *display.Chart {
 	end := path[len(path)-1]
 	s := Surface{
 		Title: "Gradient descent on C0(w(L), b(L))",
-		Subtitle: fmt.Sprintf("a(L−1) = %s, y = %s, η = %s:  %d steps take C0 from %s to %s",
+		Subtitle: fmt.Sprintf("a(L−1) = %s, y = %s, η = %s:  %d steps (w, b) ← (w, b) − η(∂C0/∂w, ∂C0/∂b) take C0 from %s to %s",
 			num(aPrev), num(y), num(eta), steps, num(c0(w, b)), num(c0(end[0], end[1]))),
 		XName: "w(L)", YName: "b(L)", ZName: "C0",
 		X: pathRange(path, 0), Y: pathRange(path, 1),

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/chainrule-go/backprop/mathx"
@@ -60,6 +61,17 @@ func TestCostSurface(t *testing.T) {
 	s.Path = nil
 	if n := len(optionOf(t, CostSurface(s)).Series); n != 1 {
 		t.Errorf("without a path: %d series, want the heatmap alone", n)
+	}
+}
+
+// Names end up in the chart's script and in tooltips, which are HTML.
+func TestCostSurfaceEscapesNames(t *testing.T) {
+	s := testSurface()
+	s.XName = "</script><b>x"
+	c := CostSurface(s)
+	optionOf(t, c)
+	if strings.Contains(c.Script, "</script>") || strings.Contains(c.Script, "<b>") {
+		t.Errorf("the script embeds the name unescaped:\n%s", c.Script)
 	}
 }
 

@@ -45,6 +45,9 @@ func TestTraining(t *testing.T) {
 	if got := path(t, m, "yAxis", 1, "name"); got != "accuracy (%)" {
 		t.Errorf("right axis %q", got)
 	}
+	if got := path(t, m, "yAxis", 0, "min"); got != 0.0 {
+		t.Errorf("the cost axis starts at %v in the JSON, want 0", got)
+	}
 }
 
 func TestTrainingBadInput(t *testing.T) {
