@@ -86,12 +86,11 @@ func Nudge(w, b, aPrev, y float64) *display.Chart {
 		a.GridIndex = gridIndex
 		return a
 	}
-	// The tangent's ends stay within 0.4·rise of the curve (see
-	// tangentSegment): fixing the cost axis to hold them keeps it still as the
-	// slider moves.
+	// The cost axis is fixed to the curve's range, so that it stays still as
+	// the slider moves the tangent, which is clipped where it leaves it.
 	rise := cMax - cMin
 	costAxis := valueAxisY("C0")
-	costRange := niceRange(cMin-0.4*rise, cMax+0.4*rise)
+	costRange := niceRange(cMin, cMax)
 	costAxis.Min, costAxis.Max = costRange[0], costRange[1]
 	tangent := tangentSegment(w, s.C0, s.DC_dw, half/3, rise)
 	factors := valueAxisY("")
