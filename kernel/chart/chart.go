@@ -200,14 +200,6 @@ type graphLink struct {
 	Label     *opts.Label     `json:"label,omitempty"`
 }
 
-// dataItem is one data item given as an object, for a label or style of its own.
-type dataItem struct {
-	Name      string          `json:"name,omitempty"`
-	Value     any             `json:"value"`
-	Label     *opts.Label     `json:"label,omitempty"`
-	ItemStyle *opts.ItemStyle `json:"itemStyle,omitempty"`
-}
-
 // numberScript makes every tooltip show numbers to 4 significant digits, as num
 // does, instead of all 17, and keeps it inside the chart's box, which a
 // notebook's output area would clip. A formatter is a JavaScript function,

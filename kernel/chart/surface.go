@@ -30,19 +30,19 @@ type Surface struct {
 // check reports a surface that cannot be drawn.
 func (s Surface) check() error {
 	if s.F == nil {
-		return errors.New("Surface.F is nil: give the function to draw")
+		return errors.New("no function to draw: Surface.F is nil")
 	}
 	for _, r := range []struct {
 		name  string
 		value [2]float64
 	}{{"X", s.X}, {"Y", s.Y}} {
 		if !finite(r.value[0]) || !finite(r.value[1]) || r.value[0] >= r.value[1] {
-			return fmt.Errorf("Surface.%s = %v: want [min, max] with min < max, both finite", r.name, r.value)
+			return fmt.Errorf("the range Surface.%s = %v: want [min, max] with min < max, both finite", r.name, r.value)
 		}
 	}
 	for i, p := range s.Path {
 		if !finite(p[0]) || !finite(p[1]) {
-			return fmt.Errorf("Surface.Path[%d] = (%v, %v) is not a finite point", i, p[0], p[1])
+			return fmt.Errorf("the point Surface.Path[%d] = (%v, %v) is not finite", i, p[0], p[1])
 		}
 	}
 	return nil
