@@ -54,6 +54,9 @@ async function waitForCharts(page, ms) {
 // runAll executes every cell of a notebook open in classic Notebook or JupyterLab and
 // waits until the kernel is idle with every code cell run.
 async function runAll(page) {
+  // The page's scripts set up the notebook after the load event: wait for either kind.
+  await page.waitForFunction(() => (window.Jupyter && window.Jupyter.notebook) || document.querySelector('.jp-Notebook'),
+    null, { timeout: 60000 });
   const classic = await page.evaluate(() => !!(window.Jupyter && window.Jupyter.notebook));
   if (classic) {
     await page.waitForFunction(() => Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected(), null, { timeout: 60000 });
