@@ -40,4 +40,4 @@ try:
     print(json.dumps(times))
 finally:
     kc.stop_channels()
-    km.shutdown_kernel(now=True)
+    km.shutdown_kernel()  # a graceful stop lets GoNB remove its work folder
