@@ -41,9 +41,23 @@ func BenchmarkForward(b *testing.B) {
 	}
 }
 
-// BenchmarkBackprop times Network.Backprop for one MNIST image on
-// 784-16-16-10.
+// BenchmarkBackprop times backpropagation for one MNIST image on
+// 784-16-16-10 — forward, then backward into a Gradient that is reused
+// (Network.AddBackprop, as Gradient uses it) — to compare with
+// BenchmarkForward.
 func BenchmarkBackprop(b *testing.B) {
+	net, ex := benchNetwork(b)
+	g := net.NewGradient()
+	for b.Loop() {
+		if _, err := net.AddBackprop(g, ex.X, ex.Y); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBackpropNewGradient times Network.Backprop, which also allocates
+// the 100 kB Gradient it returns.
+func BenchmarkBackpropNewGradient(b *testing.B) {
 	net, ex := benchNetwork(b)
 	for b.Loop() {
 		if _, err := net.Backprop(ex.X, ex.Y); err != nil {

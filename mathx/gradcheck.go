@@ -149,7 +149,8 @@ func NumericPartial(n *Network, ex Example, p Param, h float64) (float64, error)
 }
 
 func numericPartial(n *Network, ex Example, s []float64, i int, h float64) float64 {
-	t := n.newTrace(Gradient{}, false)
+	t := n.borrowTrace(Gradient{})
+	defer t.release()
 	c0 := func(v float64) float64 {
 		s[i] = v
 		var c float64

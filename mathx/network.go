@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"sync"
 )
 
 // An Example is one training example: the input x, which the network sees as
@@ -166,8 +167,9 @@ func (n *Network) Forward(x []float64) ([]float64, error) {
 	if err := n.checkInput(x); err != nil {
 		return nil, err
 	}
-	t := n.newTrace(Gradient{}, false)
-	return t.forward(x), nil
+	t := n.borrowTrace(Gradient{})
+	defer t.release()
+	return append([]float64(nil), t.forward(x)...), nil
 }
 
 // Backprop returns the gradient of the cost of one example,
@@ -178,12 +180,30 @@ func (n *Network) Backprop(x, y []float64) (Gradient, error) {
 	if err := n.check(); err != nil {
 		return Gradient{}, err
 	}
-	if err := n.checkExample(Example{x, y}); err != nil {
+	g := n.NewGradient()
+	if _, err := n.AddBackprop(g, x, y); err != nil {
 		return Gradient{}, err
 	}
-	g := n.NewGradient()
-	n.newTrace(g, false).backprop(x, y)
 	return g, nil
+}
+
+// AddBackprop adds the gradient of the cost of one example to g, as
+// Backprop computes it, and returns that example's cost C0. Summing over a
+// batch this way and dividing by its size gives ∇C (see Gradient); reusing
+// g saves allocating a new Gradient per example.
+func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error) {
+	if err := n.check(); err != nil {
+		return 0, err
+	}
+	if err := n.checkGradient(g); err != nil {
+		return 0, err
+	}
+	if err := n.checkExample(Example{x, y}); err != nil {
+		return 0, err
+	}
+	t := n.borrowTrace(g)
+	defer t.release()
+	return t.backprop(x, y), nil
 }
 
 // Steps runs backpropagation for one example and returns the LayerStep of
@@ -227,7 +247,8 @@ func (n *Network) Accuracy(examples []Example) (float64, error) {
 // evaluate returns the Cost and the Accuracy of checked examples, from one
 // forward pass over them.
 func (n *Network) evaluate(examples []Example) (cost, accuracy float64) {
-	t := n.newTrace(Gradient{}, false)
+	t := n.borrowTrace(Gradient{})
+	defer t.release()
 	var sum float64
 	right := 0
 	for _, ex := range examples {
@@ -276,8 +297,10 @@ type Gradient struct {
 func (n *Network) NewGradient() Gradient {
 	g := Gradient{DC_dw: make([][]float64, len(n.Layers)), DC_db: make([][]float64, len(n.Layers))}
 	for i, l := range n.Layers {
-		g.DC_dw[i] = make([]float64, len(l.W))
-		g.DC_db[i] = make([]float64, len(l.B))
+		if l != nil {
+			g.DC_dw[i] = make([]float64, len(l.W))
+			g.DC_db[i] = make([]float64, len(l.B))
+		}
 	}
 	return g
 }
@@ -351,6 +374,52 @@ func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
 		t[0].DC_daPrev = make([]float64, n.Layers[0].in)
 	}
 	return t
+}
+
+// traces keeps the traces of finished passes for the next pass through the
+// same network, so that Forward, Backprop and AddBackprop allocate almost
+// nothing.
+var traces sync.Pool // of *trace
+
+// borrowTrace returns a trace for n, like newTrace without the input
+// gradient, from traces when one fits; give it back with release.
+func (n *Network) borrowTrace(g Gradient) *trace {
+	p, ok := traces.Get().(*trace)
+	if !ok || !p.fits(n) {
+		t := n.newTrace(g, false)
+		return &t
+	}
+	t := *p
+	for i := range t {
+		t[i].sigmoid = isSigmoid(t[i].Layer.Act) // the activation may have been changed
+		if g.DC_dw != nil {
+			t[i].DC_dw, t[i].DC_db = g.DC_dw[i], g.DC_db[i]
+		}
+	}
+	return p
+}
+
+// fits reports whether the trace was made for n's layers.
+func (t trace) fits(n *Network) bool {
+	if len(t) != len(n.Layers) {
+		return false
+	}
+	for i, l := range n.Layers {
+		if t[i].Layer != l {
+			return false
+		}
+	}
+	return true
+}
+
+// release gives a borrowed trace back, without the caller's data.
+func (p *trace) release() {
+	t := *p
+	for i := range t {
+		t[i].DC_dw, t[i].DC_db = nil, nil
+	}
+	t[0].APrev = nil
+	traces.Put(p)
 }
 
 // forward runs the network on x and returns the output activations a(L),

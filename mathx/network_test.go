@@ -127,12 +127,21 @@ func TestGradientIsAverageAndStepDescends(t *testing.T) {
 		t.Fatal(err)
 	}
 	// ∂C/∂w = (1/m) Σ ∂C0/∂w.
-	sum := net.NewGradient()
+	sum, sumC0 := net.NewGradient(), 0.0
 	for _, ex := range batch {
-		g0, _ := net.Backprop(ex.X, ex.Y)
-		add(sum, g0)
+		c0, err := net.AddBackprop(sum, ex.X, ex.Y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sumC0 += c0
 	}
 	scale(sum, 0.25)
+	c, _ := net.Cost(batch)
+	checkNear(t, "C", sumC0/4, c, 1e-15)
+	g1, _ := net.Backprop(batch[1].X, batch[1].Y)
+	g1c := net.NewGradient()
+	net.AddBackprop(g1c, batch[1].X, batch[1].Y)
+	checkSlice(t, "Backprop = AddBackprop to zero", g1.DC_dw[0], g1c.DC_dw[0], 0)
 	for i := range g.DC_dw {
 		checkSlice(t, "∂C/∂w", g.DC_dw[i], sum.DC_dw[i], 1e-15)
 		checkSlice(t, "∂C/∂b", g.DC_db[i], sum.DC_db[i], 1e-15)
@@ -151,13 +160,6 @@ func TestGradientIsAverageAndStepDescends(t *testing.T) {
 	c1, _ := net.Cost(batch)
 	if c1 >= c0 {
 		t.Errorf("cost went from %v to %v after a step downhill", c0, c1)
-	}
-}
-
-func add(g, h Gradient) {
-	for i := range g.DC_dw {
-		axpy(1, h.DC_dw[i], g.DC_dw[i])
-		axpy(1, h.DC_db[i], g.DC_db[i])
 	}
 }
 
@@ -326,6 +328,8 @@ func TestNetworkBadInput(t *testing.T) {
 	bad := net.NewGradient()
 	bad.DC_dw[1] = bad.DC_dw[1][:5]
 	checkErr(t, net.Step(bad, 1), ErrShape, "gradient of layer 2 has 5 weights and 2 biases, the layer has 6 and 2")
+	_, err = net.AddBackprop(bad, good.X, good.Y)
+	checkErr(t, err, ErrShape, "gradient of layer 2 has 5 weights")
 
 	cfg := TrainConfig{Epochs: 1, BatchSize: 10, Eta: 3}
 	checkErr(t, net.SGD(nil, nil, cfg, nil), ErrEmpty, "training set has no examples")
@@ -340,6 +344,8 @@ func TestNetworkBadInput(t *testing.T) {
 	var empty Network
 	_, err = empty.Forward(good.X)
 	checkErr(t, err, ErrConfig, "no layers")
+	_, err = (&Network{Layers: []*Layer{nil}}).Backprop(good.X, good.Y)
+	checkErr(t, err, ErrConfig, "layer 1", "not made by NewLayer")
 }
 
 // A signal's waiter that has gone to sleep wakes up when the count is raised.
@@ -363,5 +369,33 @@ func TestSignalWakesSleeper(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("the sleeping waiter was not woken")
+	}
+}
+
+// Forward reuses scratch space between calls; what it computes must follow
+// the network it is given and any change to its activations.
+func TestForwardReusesNothingStale(t *testing.T) {
+	a, _ := NewNetwork([]int{3, 2}, Sigmoid, 1)
+	b, _ := NewNetwork([]int{3, 4, 2}, Sigmoid, 2)
+	x := []float64{0.5, -1, 2}
+	want := func(n *Network) []float64 {
+		steps, _ := n.Steps(x, []float64{0, 0}) // Steps never reuses scratch space
+		return steps[len(steps)-1].A
+	}
+	for range 3 {
+		for _, n := range []*Network{a, b} {
+			got, err := n.Forward(x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkSlice(t, "Forward", got, want(n), 0)
+		}
+	}
+	out1, _ := a.Forward(x)
+	a.Layers[0].Act = Tanh
+	out2, _ := a.Forward(x)
+	checkSlice(t, "Forward after switching to tanh", out2, want(a), 0)
+	if out1[0] == out2[0] {
+		t.Error("switching the activation did not change the output")
 	}
 }

@@ -15,7 +15,8 @@ func (n *Network) Gradient(batch []Example) (Gradient, error) {
 		return Gradient{}, err
 	}
 	g := n.NewGradient()
-	t := n.newTrace(g, false)
+	t := n.borrowTrace(g)
+	defer t.release()
 	for _, ex := range batch {
 		t.backprop(ex.X, ex.Y)
 	}
