@@ -12,8 +12,9 @@
 //     layer.
 //   - Layer: the indexed form, neurons j fed by neurons k, whose LayerStep
 //     gives ∂C0/∂w_jk and each path's term of ∂C0/∂a_k.
-//   - Network: layers of any sizes, with Forward, Backprop, Cost, Gradient,
-//     Step and SGD, seeded so that lessons are reproducible.
+//   - Network: layers of any sizes, with Forward, Backprop (and Steps, its
+//     lesson view), Cost, Gradient, Step and SGD, seeded so that lessons are
+//     reproducible.
 //   - CentralDiff, NumericPartial, NumericGradient and CheckGradient check
 //     every derivative against finite differences.
 //   - LoadMNIST: the handwritten digits, from the Go module cache.
