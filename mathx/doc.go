@@ -51,8 +51,8 @@
 // # Speed
 //
 // Network keeps each layer's weights in one row-major []float64, skips
-// inputs that are exactly 0 (most MNIST pixels), and in SGD shares the rows
-// of the first layer between two goroutines. None of this changes a result:
-// SGD gives bit for bit what Gradient and Step give on the same batches, on
-// any number of processors.
+// inputs that are exactly 0 (most MNIST pixels), reuses its scratch space,
+// and in SGD shares the rows of the first layer between two goroutines. None
+// of this changes a result: SGD gives bit for bit what Gradient and Step
+// give on the same batches, on any number of processors.
 package mathx
