@@ -224,8 +224,8 @@ func (r checkResult) report(timeout time.Duration) string {
 	}
 	if r.Kind == "timeout" {
 		fmt.Fprintf(&b, "      timed out after %s (raise it with --timeout)\n", timeout)
-		if len(plain) > 0 {
-			fmt.Fprintf(&b, "      last output: %s\n", plain[len(plain)-1])
+		if printed := printedLines(plain); len(printed) > 0 {
+			fmt.Fprintf(&b, "      last output: %s\n", printed[len(printed)-1])
 		}
 		return b.String()
 	}

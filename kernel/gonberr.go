@@ -88,13 +88,7 @@ func errorMessages(plain []string, fallback string) []string {
 	if len(msgs) > 0 {
 		return msgs
 	}
-	var rest []string
-	for _, l := range plain {
-		if !strings.HasPrefix(l, "ERROR:") && !strings.HasPrefix(l, "exit status") && !strings.HasPrefix(l, "failed to run") &&
-			!strings.HasPrefix(l, "goroutine ") && !goFileRe.MatchString(l) {
-			rest = append(rest, l)
-		}
-	}
+	rest := printedLines(plain)
 	if len(rest) > 3 {
 		rest = rest[len(rest)-3:]
 	}
@@ -102,4 +96,17 @@ func errorMessages(plain []string, fallback string) []string {
 		rest = []string{fallback}
 	}
 	return rest
+}
+
+// printedLines drops what GoNB adds around a failure (its ERROR lines, exit
+// statuses, stack frames), leaving what the cell itself printed.
+func printedLines(plain []string) []string {
+	var printed []string
+	for _, l := range plain {
+		if !strings.HasPrefix(l, "ERROR:") && !strings.HasPrefix(l, "exit status") && !strings.HasPrefix(l, "failed to run") &&
+			!strings.HasPrefix(l, "signal:") && !strings.HasPrefix(l, "goroutine ") && !goFileRe.MatchString(l) {
+			printed = append(printed, l)
+		}
+	}
+	return printed
 }
