@@ -29,11 +29,7 @@ func cmdBench(args []string) error {
 	if *runs < 1 {
 		return fmt.Errorf("--runs must be at least 1, not %d", *runs)
 	}
-	p, err := cwdProject()
-	if err != nil {
-		return err
-	}
-	inst, err := p.setup()
+	p, inst, err := setupHere()
 	if err != nil {
 		return err
 	}

@@ -24,11 +24,7 @@ func cmdLab(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	p, err := cwdProject()
-	if err != nil {
-		return err
-	}
-	inst, err := p.setup()
+	p, inst, err := setupHere()
 	if err != nil {
 		return err
 	}

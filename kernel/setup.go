@@ -37,6 +37,16 @@ func cmdSetup(args []string) error {
 	return err
 }
 
+// setupHere finds the checkout around the working directory and sets it up.
+func setupHere() (*project, *installation, error) {
+	p, err := cwdProject()
+	if err != nil {
+		return nil, nil, err
+	}
+	inst, err := p.setup()
+	return p, inst, err
+}
+
 // setup builds the tools, installs the kernelspec and finds or installs Jupyter.
 // Each step checks before it works, so a second run changes nothing.
 func (p *project) setup() (*installation, error) {
