@@ -110,6 +110,7 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 	file := filepath.Join(dir, "kernel.json")
 
 	old, err := os.ReadFile(file)
+	result := "installed in " + dir
 	switch {
 	case err == nil && bytes.Equal(old, want):
 		status(what, "up to date")
@@ -119,6 +120,10 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 		if json.Unmarshal(old, &prev) != nil || prev.Metadata[ownerKey] == "" {
 			return "", fmt.Errorf("%s exists and was not written by this project; it is left as it is.\n"+
 				"Move it away (or set JUPYTER_DATA_DIR to use another folder) and run setup again", file)
+		}
+		if prev.Metadata[ownerKey] != p.Root {
+			// The kernelspec's name is fixed (the lessons name it), so one checkout is served at a time.
+			result += " (it served the checkout " + prev.Metadata[ownerKey] + " before)"
 		}
 	case !errors.Is(err, os.ErrNotExist):
 		return "", err
@@ -132,6 +137,6 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 	if err := os.WriteFile(file, want, 0o644); err != nil {
 		return "", err
 	}
-	status(what, "installed in "+dir)
+	status(what, result)
 	return dir, nil
 }

@@ -134,6 +134,27 @@ func TestKernelspecIdempotentAndLeavesOthersAlone(t *testing.T) {
 	}
 }
 
+func TestKernelspecMovesToThisCheckoutAndSaysSo(t *testing.T) {
+	p := testProject(t)
+	log := captureOut(t)
+	data := t.TempDir()
+	other := &project{Root: t.TempDir()}
+	if _, err := other.installKernelspec(data); err != nil {
+		t.Fatal(err)
+	}
+	log.Reset()
+	if _, err := p.installKernelspec(data); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(log.String(), "it served the checkout "+other.Root+" before") {
+		t.Errorf("setup did not say the kernelspec moved from %s:\n%s", other.Root, log)
+	}
+	raw, _ := os.ReadFile(filepath.Join(data, "kernels", kernelName, "kernel.json"))
+	if !strings.Contains(string(raw), `"-go_work=`+p.Root+`"`) {
+		t.Errorf("kernel.json does not point at this checkout:\n%s", raw)
+	}
+}
+
 func TestKernelspecNotOursIsNotOverwritten(t *testing.T) {
 	p := testProject(t)
 	captureOut(t)
