@@ -64,11 +64,12 @@ type browserResult struct {
 	Problems   []string `json:"problems"`
 	Charts     int      `json:"charts"`
 	Formulas   int      `json:"formulas"`
+	Sliders    int      `json:"sliders"` // moved, with the readout beside them changing
 	Screenshot string   `json:"screenshot"`
 }
 
 func (r browserResult) String() string {
-	s := fmt.Sprintf("%-4s  %-40s %2d charts, %3d formulas", map[bool]string{true: "ok", false: "FAIL"}[r.OK], r.Name, r.Charts, r.Formulas)
+	s := fmt.Sprintf("%-4s  %-40s %2d charts, %3d formulas, %d sliders", map[bool]string{true: "ok", false: "FAIL"}[r.OK], r.Name, r.Charts, r.Formulas, r.Sliders)
 	if r.Screenshot != "" {
 		s += "  (" + r.Screenshot + ")"
 	}

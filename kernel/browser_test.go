@@ -32,7 +32,8 @@ func TestBrowserCheckCatchesBrokenPages(t *testing.T) {
 	captureOut(t)
 	dir := t.TempDir()
 	good := `<!DOCTYPE html><html><head><title>good</title></head><body><h1>Good</h1><p>Cost $C_0 = (a-y)^2$.</p>` +
-		`<div class="chainrule-chart" id="c1" style="width:300px;height:200px"></div><script>
+		`<div class="chainrule-chart" id="c1" style="width:300px;height:200px"></div>` +
+		`<div><input type="range" min="0" max="10" value="5" oninput="this.nextSibling.textContent = this.value"><span>5</span></div><script>
 var c = echarts.init(document.getElementById('c1')); c.setOption({animation: false, xAxis: {type: 'value'}, yAxis: {type: 'value'},
 series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1').setAttribute('data-drawn', 'true');
 </script></body></html>`
@@ -49,6 +50,7 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 	}
 	bad := `<!DOCTYPE html><html><head></head><body>` + orphan + `<p>Left as TeX: $\frac{\partial C_0}{\partial w}$</p>` +
 		`<div class="chainrule-chart" id="c2" style="width:300px;height:200px" data-drawn="true"></div>` +
+		`<div><input type="range" min="0" max="10" value="5"><span>5</span></div>` +
 		`<script>console.error("boom")</script><img src="https://cdn.example.org/x.png"></body></html>`
 	os.WriteFile(filepath.Join(dir, "bad.html"), []byte(bad), 0o644)
 
@@ -59,7 +61,7 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !results[0].OK || results[0].Charts != 1 || results[0].Formulas == 0 {
+	if !results[0].OK || results[0].Charts != 1 || results[0].Formulas == 0 || results[0].Sliders != 1 {
 		t.Errorf("the good page failed: %+v", results[0])
 	}
 	if _, err := os.Stat(results[0].Screenshot); err != nil {
@@ -70,6 +72,7 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 		"chart 1: Chart not drawn: ECharts is not in this page and cannot be loaded",
 		"chart 2 (\"c2\") drew 0 pixels",
 		"raw TeX left in the page", "console error: boom", "cdn.example.org",
+		"slider 1: moving it changed nothing beside it",
 	} {
 		if !strings.Contains(problems, want) {
 			t.Errorf("the bad page's problems lack %q:\n%s", want, problems)

@@ -5,7 +5,7 @@
 // offline: the browser context has no network at all (exported pages opened from disk);
 // origin: only requests to this origin are allowed, others fail the check (live Jupyter);
 // ignore: regular expressions for problems that belong to Jupyter itself, not the lesson.
-// Output: one JSON line per page: {"name", "ok", "problems": [...], "charts", "formulas", "screenshot"}.
+// Output: one JSON line per page: {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshot"}.
 import { chromium } from 'playwright-core';
 
 const job = JSON.parse(process.argv[2]);
@@ -43,6 +43,22 @@ function inspect() {
     if (m) problems.push(`raw TeX left in the page: "${n.textContent.trim().slice(0, 80)}"`);
   }
   return { charts: boxes.length, formulas, problems };
+}
+
+// moveSliders drags every slider under a chart (the nudge explorer) to its far end and
+// requires the readout beside it to change: the page must work with no kernel behind it.
+async function moveSliders() {
+  const problems = [];
+  const sliders = [...document.querySelectorAll('.chainrule-chart + * input[type=range]')];
+  for (const [i, slider] of sliders.entries()) {
+    const controls = slider.closest('.chainrule-chart + *');
+    const before = controls.textContent;
+    slider.value = slider.value === slider.max ? slider.min : slider.max;
+    slider.dispatchEvent(new Event('input', { bubbles: true }));
+    await new Promise((r) => setTimeout(r, 100));
+    if (controls.textContent === before) problems.push(`slider ${i + 1}: moving it changed nothing beside it`);
+  }
+  return { sliders: sliders.length, problems };
 }
 
 async function waitForCharts(page, ms) {
@@ -84,7 +100,7 @@ const browser = await chromium.launch({
     '--disable-sync', '--no-first-run', '--disable-quic'],
 });
 for (const spec of job.pages) {
-  const result = { name: spec.name, ok: false, problems: [], charts: 0, formulas: 0 };
+  const result = { name: spec.name, ok: false, problems: [], charts: 0, formulas: 0, sliders: 0 };
   const context = await browser.newContext({ offline: !!spec.offline, viewport: { width: 1100, height: 900 } });
   const page = await context.newPage();
   page.on('console', (msg) => { if (msg.type() === 'error') result.problems.push(`console error: ${msg.text()}`); });
@@ -104,6 +120,9 @@ for (const spec of job.pages) {
     if (spec.runAll) await runAll(page);
     await waitForCharts(page, 20000);
     await page.waitForTimeout(500); // let ECharts finish its first animation frame
+    const moved = await page.evaluate(moveSliders);
+    result.sliders = moved.sliders;
+    result.problems.push(...moved.problems);
     const found = await page.evaluate(inspect);
     result.charts = found.charts;
     result.formulas = found.formulas;
