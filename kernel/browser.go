@@ -122,18 +122,9 @@ func (p *project) browserCheck(chromium string, pages []browserPage, shots strin
 	return results, nil
 }
 
-// browserFailures counts the pages that failed.
+// browserFailures says how many pages failed the browser check, or nil.
 func browserFailures(results []browserResult) error {
-	failed := 0
-	for _, r := range results {
-		if !r.OK {
-			failed++
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d pages failed the browser check", failed, len(results))
-	}
-	return nil
+	return failures(results, func(r browserResult) bool { return r.OK }, "pages failed the browser check")
 }
 
 // fileURL turns a path into a file:// URL for the browser.

@@ -235,17 +235,9 @@ func (r checkResult) report(timeout time.Duration) string {
 	return b.String()
 }
 
+// summarize says how many notebooks failed, or nil.
 func summarize(results []checkResult) error {
-	failed := 0
-	for _, r := range results {
-		if !r.OK {
-			failed++
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d notebooks failed", failed, len(results))
-	}
-	return nil
+	return failures(results, func(r checkResult) bool { return r.OK }, "notebooks failed")
 }
 
 // firstStatement is the first line of a cell that is not blank or GoNB's %% marker.

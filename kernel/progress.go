@@ -58,11 +58,30 @@ func (p *project) runLogged(what string, cmd *exec.Cmd) error {
 // tail returns the last n lines of a file, indented.
 func tail(path string, n int) string {
 	data, _ := os.ReadFile(path)
-	lines := strings.Split(strings.TrimRight(string(data), "\n"), "\n")
+	return "    " + strings.ReplaceAll(tailLines(string(data), n), "\n", "\n    ")
+}
+
+// tailLines returns the last n lines of s.
+func tailLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
 	if len(lines) > n {
 		lines = lines[len(lines)-n:]
 	}
-	return "    " + strings.Join(lines, "\n    ")
+	return strings.Join(lines, "\n")
+}
+
+// failures reports how many results are not ok, as "N of M <what>", or nil.
+func failures[T any](results []T, ok func(T) bool, what string) error {
+	failed := 0
+	for _, r := range results {
+		if !ok(r) {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d of %d %s", failed, len(results), what)
+	}
+	return nil
 }
 
 // seconds formats a duration for status lines.
