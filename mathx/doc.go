@@ -13,7 +13,8 @@
 //   - Layer: the indexed form, neurons j fed by neurons k, whose LayerStep
 //     gives ∂C0/∂w_jk and each path's term of ∂C0/∂a_k.
 //   - Network: layers of any sizes, with Forward, Backprop (and Steps, its
-//     lesson view), Cost, Gradient, Step and SGD, seeded so that lessons are
+//     lesson view), Cost, Gradient, Step and SGD (optionally with L2
+//     regularization, TrainConfig.Lambda), seeded so that lessons are
 //     reproducible.
 //   - CentralDiff, NumericPartial, NumericGradient and CheckGradient check
 //     every derivative against finite differences.

@@ -2,6 +2,7 @@ package mathx
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
@@ -42,12 +43,22 @@ type TrainConfig struct {
 	BatchSize int     // m, the number of examples in each mini-batch
 	Eta       float64 // η, the learning rate
 	Seed      int64   // seeds the order in which examples are visited
+
+	// Lambda, λ ≥ 0, adds L2 regularization (weight decay): the cost of the
+	// n training examples becomes C = (1/n) Σ C0 + (λ/2n) Σ w², summed over
+	// every weight but no bias, so ∂C/∂w gains λw/n and each step first
+	// shrinks the weights: w ← (1 − ηλ/n) w − η ∂C0/∂w averaged over the batch.
+	// 0 leaves the cost as it is.
+	Lambda float64
 }
 
 func (cfg TrainConfig) check() error {
 	if cfg.Epochs < 1 || cfg.BatchSize < 1 {
 		return fmt.Errorf("%w: TrainConfig has Epochs = %d and BatchSize = %d, want both at least 1",
 			ErrConfig, cfg.Epochs, cfg.BatchSize)
+	}
+	if !(cfg.Lambda >= 0) || math.IsInf(cfg.Lambda, 1) {
+		return fmt.Errorf("%w: TrainConfig has Lambda λ = %v, want a finite number ≥ 0", ErrConfig, cfg.Lambda)
 	}
 	return checkEta(cfg.Eta)
 }
@@ -65,6 +76,8 @@ type EpochStats struct {
 // epoch shuffles the training set, cuts it into mini-batches of
 // cfg.BatchSize examples (the last one may be smaller), and for each batch
 // takes the step w ← w − η ∇C(batch), exactly as Gradient and Step would.
+// With cfg.Lambda = λ > 0 each weight (not bias) is first multiplied by
+// 1 − ηλ/n, where n = len(train): see TrainConfig.Lambda.
 //
 // After each epoch SGD measures the cost and accuracy on test (on train
 // when test is empty) and passes them to progress; with a nil progress it
@@ -87,8 +100,14 @@ func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(Epoc
 	} else if err := n.checkExamples("test set", test); err != nil {
 		return err
 	}
+	keep := 1 - cfg.Eta*cfg.Lambda/float64(len(train))
+	if !(keep > 0) {
+		return fmt.Errorf("%w: ηλ/n = %v·%v/%d = %v, want < 1: each step would shrink the weights to 0 or past it; try a smaller λ",
+			ErrConfig, cfg.Eta, cfg.Lambda, len(train), 1-keep)
+	}
 	order := newShuffler(len(train), cfg.Seed)
 	t := newTrainer(n, min(cfg.BatchSize, len(train)))
+	t.keep = keep
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		sumC0, ok := t.epoch(train, order.next(), cfg.BatchSize, cfg.Eta)
@@ -144,6 +163,7 @@ type trainer struct {
 	nz     [2][]nonzeros // the nonzero inputs of each example of each
 	parts  [2]rowPart    // the rows of layer 1 each goroutine owns
 	eta    float64       // η
+	keep   float64       // 1 − ηλ/n: the share of each weight a step keeps
 	c0     float64       // Σ C0 over the current batch
 
 	// The helper goroutine runs parts[1] between start and stop.
@@ -349,8 +369,8 @@ func (t *trainer) do(ph phase, p *rowPart) {
 		invM := 1 / float64(len(batch))
 		for i := 1; i < len(t.net.Layers); i++ {
 			l := t.net.Layers[i]
-			descend(l.W, t.grad.DC_dw[i], t.eta, invM)
-			descend(l.B, t.grad.DC_db[i], t.eta, invM)
+			descend(l.W, t.grad.DC_dw[i], t.eta, invM, t.keep)
+			descend(l.B, t.grad.DC_db[i], t.eta, invM, 1)
 		}
 	case findNext:
 		for e, ex := range t.batch[1] {
@@ -363,18 +383,18 @@ func (t *trainer) do(ph phase, p *rowPart) {
 			}
 		}
 		in, invM := first.in, 1/float64(len(batch))
-		descend(first.W[p.lo*in:p.hi*in], t.grad.DC_dw[0][p.lo*in:p.hi*in], t.eta, invM)
-		descend(first.B[p.lo:p.hi], t.grad.DC_db[0][p.lo:p.hi], t.eta, invM)
+		descend(first.W[p.lo*in:p.hi*in], t.grad.DC_dw[0][p.lo*in:p.hi*in], t.eta, invM, t.keep)
+		descend(first.B[p.lo:p.hi], t.grad.DC_db[0][p.lo:p.hi], t.eta, invM, 1)
 	}
 }
 
-// descend sets w_i ← w_i − η (g_i / m) for the sum g_i of m examples'
-// partial derivatives, as Gradient and then Step compute it, and then sets
-// g_i to 0 for the next batch.
-func descend(w, g []float64, eta, invM float64) {
+// descend sets w_i ← keep·w_i − η (g_i / m) for the sum g_i of m examples'
+// partial derivatives, as Gradient and then Step compute it when keep = 1,
+// and then sets g_i to 0 for the next batch.
+func descend(w, g []float64, eta, invM, keep float64) {
 	g = g[:len(w)]
 	for i := range w {
-		w[i] += -eta * (g[i] * invM)
+		w[i] = keep*w[i] - eta*(g[i]*invM)
 		g[i] = 0
 	}
 }
