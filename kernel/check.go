@@ -81,7 +81,7 @@ type checkResult struct {
 	Event    string  `json:"event"`
 	Name     string  `json:"name"`
 	OK       bool    `json:"ok"`
-	Kind     string  `json:"kind"` // error, timeout, dead kernel, failure
+	Kind     string  `json:"kind"` // error, timeout, dead kernel, failure, promise
 	Message  string  `json:"message"`
 	Seconds  float64 `json:"seconds"`
 	Cell     int     `json:"cell"`      // 0-based index among all cells
@@ -90,6 +90,8 @@ type checkResult struct {
 	Output   string  `json:"output"`
 	// Executed maps each execution count to the source of the cell that ran with it.
 	Executed map[string]string `json:"executed"`
+	// Printed is what the cells of a notebook that ran wrote to standard output.
+	Printed string `json:"printed"`
 }
 
 // execOptions configures execute.
@@ -191,6 +193,11 @@ func readResults(r io.Reader, timeout time.Duration) ([]checkResult, error) {
 		case "start":
 			fmt.Fprintf(out, "check: running %s ...\n", res.Name)
 		case "done":
+			if res.OK {
+				if err := keepsPromise(res.Name, res.Printed); err != nil {
+					res.OK, res.Kind, res.Message = false, "promise", err.Error()
+				}
+			}
 			results = append(results, res)
 			fmt.Fprint(out, res.report(timeout))
 		}
@@ -206,6 +213,10 @@ func (r checkResult) report(timeout time.Duration) string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "FAIL  %-44s %6.1f s\n", r.Name, r.Seconds)
+	if r.Kind == "promise" {
+		fmt.Fprintf(&b, "      every cell ran, but %s\n", r.Message)
+		return b.String()
+	}
 	if r.Kind == "failure" || r.Kind == "dead kernel" {
 		fmt.Fprintf(&b, "      %s\n", r.Message)
 		if r.Source == "" {

@@ -141,3 +141,16 @@ func TestUnknownNotebookIsNamed(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+// A notebook that runs cleanly but prints less than its lesson promises fails,
+// with the number it printed in the report.
+func TestCheckHoldsALessonToItsPromise(t *testing.T) {
+	res, log := checkOne(t, filepath.Join("testdata", "promise", "07-reading-digits.ipynb"), time.Minute)
+	if res.OK {
+		t.Fatalf("a lesson 07 that printed test accuracy 0.5000 passed:\n%s", log)
+	}
+	want := "every cell ran, but the trained network's test accuracy is 0.5000; the lesson promises over 0.95"
+	if !strings.Contains(log, want) {
+		t.Errorf("report lacks %q:\n%s", want, log)
+	}
+}

@@ -64,6 +64,15 @@ def run(job, item):
     except Exception as e:  # kernel failed to start, bad notebook JSON, ...
         result.update(ok=False, kind="failure", message=f"{type(e).__name__}: {e}")
     result["seconds"] = time.monotonic() - start
+    if result["ok"]:
+        # What the cells printed, for the lesson's promises (see promise.go).
+        result["printed"] = "".join(
+            o.get("text", "")
+            for c in nb.cells
+            if c.cell_type == "code"
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "stream" and o.get("name") == "stdout"
+        )
     if result["ok"] and item.get("html"):
         from nbconvert import HTMLExporter
 
