@@ -5,12 +5,20 @@ import (
 	"testing"
 )
 
-// trainMNIST trains a sigmoid network of the given sizes on the first
-// 50,000 MNIST training images for ten epochs of mini-batch SGD (m = 10)
-// and returns its accuracy on the 10,000 test images after each epoch.
-func trainMNIST(t *testing.T, sizes []int, eta float64) []float64 {
+// A stage of training: epochs taken with one learning rate.
+type stage struct {
+	epochs int
+	eta    float64
+}
+
+// trainMNIST trains a sigmoid network of the given sizes, seeded with 1, on
+// the first nTrain MNIST training images by mini-batch SGD (m = 10) with L2
+// strength lambda, stage after stage, and returns its accuracy on the 10,000
+// test images after each epoch. Stage i shuffles with the seed 1 + i, as
+// lesson 07 does.
+func trainMNIST(t *testing.T, sizes []int, nTrain int, lambda float64, stages ...stage) []float64 {
 	if testing.Short() {
-		t.Skip("trains on MNIST for ten epochs")
+		t.Skip("trains on MNIST")
 	}
 	train, test := mnistOrSkip(t)
 	net, err := NewNetwork(sizes, Sigmoid, 1)
@@ -19,34 +27,39 @@ func trainMNIST(t *testing.T, sizes []int, eta float64) []float64 {
 	}
 	var acc []float64
 	var log string
-	err = net.SGD(train[:50000], test, TrainConfig{Epochs: 10, BatchSize: 10, Eta: eta, Seed: 1}, func(s EpochStats) {
-		acc = append(acc, s.Accuracy)
-		log += fmt.Sprintf(" %.4f", s.Accuracy)
-	})
-	if err != nil {
-		t.Fatal(err)
+	for i, st := range stages {
+		cfg := TrainConfig{Epochs: st.epochs, BatchSize: 10, Eta: st.eta, Lambda: lambda, Seed: 1 + int64(i)}
+		err = net.SGD(train[:nTrain], test, cfg, func(s EpochStats) {
+			acc = append(acc, s.Accuracy)
+			log += fmt.Sprintf(" %.4f", s.Accuracy)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
 	}
-	t.Logf("%v, η = %v: test accuracy after each epoch:%s", sizes, eta, log)
+	t.Logf("%v, %d images, λ = %v, stages %v: test accuracy after each epoch:%s", sizes, nTrain, lambda, stages, log)
 	return acc
 }
 
-// The network of the lessons and of BenchmarkEpochMNIST: 784-16-16-10 with
-// η = 3.0. It lands near 93% after ten epochs (it was measured between 92.6%
-// and 93.6% over several seeds; the best of many learning rates, η = 0.4,
-// stays under 95%).
+// The network of BenchmarkEpochMNIST, trained as the benchmark trains it:
+// 784-16-16-10, the first 50,000 images, η = 3.0 for ten epochs. It lands
+// near 93% (measured between 92.6% and 93.6% over several seeds): with this
+// package's C0 = Σ (a − y)², which has no factor ½, η = 3.0 is a step twice
+// as long as η = 3.0 in Nielsen's book, and the training accuracy itself
+// stays near 93%.
 func TestMNISTAccuracy16x16(t *testing.T) {
-	acc := trainMNIST(t, []int{MNISTPixels, 16, 16, MNISTClasses}, 3.0)
+	acc := trainMNIST(t, []int{MNISTPixels, 16, 16, MNISTClasses}, 50000, 0, stage{10, 3.0})
 	if last := acc[len(acc)-1]; last <= 0.92 {
 		t.Errorf("test accuracy %.4f after 10 epochs, want > 0.92", last)
 	}
 }
 
-// A network of 30 hidden neurons trained as in Nielsen's book (η = 3.0 for
-// the cost ½‖a − y)‖², which is η = 1.5 for this package's C0 = ‖a − y‖²)
-// passes 95% within ten epochs.
-func TestMNISTAccuracy95(t *testing.T) {
-	acc := trainMNIST(t, []int{MNISTPixels, 30, MNISTClasses}, 1.5)
+// The same network trained as lesson 07 trains it passes 95%: all 60,000
+// images, λ = 3, and twenty epochs in three stages of η. The stages and λ
+// were chosen on the last 10,000 training images, not on the test set.
+func TestMNISTAccuracyLesson(t *testing.T) {
+	acc := trainMNIST(t, []int{MNISTPixels, 16, 16, MNISTClasses}, 60000, 3, stage{8, 0.5}, stage{6, 0.2}, stage{6, 0.05})
 	if last := acc[len(acc)-1]; last <= 0.95 {
-		t.Errorf("test accuracy %.4f after 10 epochs, want > 0.95", last)
+		t.Errorf("test accuracy %.4f after 20 epochs, want > 0.95", last)
 	}
 }
