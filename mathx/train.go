@@ -107,10 +107,9 @@ func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(Epoc
 	}
 	order := newShuffler(len(train), cfg.Seed)
 	t := newTrainer(n, min(cfg.BatchSize, len(train)))
-	t.keep = keep
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
-		sumC0, ok := t.epoch(train, order.next(), cfg.BatchSize, cfg.Eta)
+		sumC0, ok := t.epoch(train, order.next(), cfg.BatchSize, cfg.Eta, keep)
 		if !ok {
 			return fmt.Errorf("%w: training diverged in epoch %d: the cost of a mini-batch is %v; try a smaller η than %v",
 				ErrNotFinite, epoch, sumC0, cfg.Eta)
@@ -213,10 +212,11 @@ func newTrainer(n *Network, batchSize int) *trainer {
 }
 
 // epoch runs one epoch over the examples train[i] for i in order, in
-// batches of m, and returns Σ C0 over the epoch, or the average cost of the
-// first batch whose cost is NaN or infinite.
-func (t *trainer) epoch(train []Example, order []int, m int, eta float64) (sumC0 float64, ok bool) {
-	t.eta = eta
+// batches of m, each step keeping keep·w of every weight w before moving it
+// by η (see descend), and returns Σ C0 over the epoch, or the average cost of
+// the first batch whose cost is NaN or infinite.
+func (t *trainer) epoch(train []Example, order []int, m int, eta, keep float64) (sumC0 float64, ok bool) {
+	t.eta, t.keep = eta, keep
 	t.start()
 	defer t.stop()
 	t.fill(1, train, order[:min(m, len(order))])
