@@ -22,15 +22,7 @@ func cmdCheck(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	p, err := cwdProject()
-	if err != nil {
-		return err
-	}
-	notebooks, err := p.resolveNotebooks(fs.Args())
-	if err != nil {
-		return err
-	}
-	inst, err := p.setup()
+	p, notebooks, inst, err := setupForNotebooks(fs.Args())
 	if err != nil {
 		return err
 	}

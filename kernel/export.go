@@ -21,21 +21,13 @@ func cmdExport(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	p, err := cwdProject()
-	if err != nil {
-		return err
-	}
-	notebooks, err := p.resolveNotebooks(fs.Args())
+	p, notebooks, inst, err := setupForNotebooks(fs.Args())
 	if err != nil {
 		return err
 	}
 	dir := *outDir
 	if dir == "" {
 		dir = filepath.Join(p.Root, "out", "export")
-	}
-	inst, err := p.setup()
-	if err != nil {
-		return err
 	}
 	pages, err := p.export(inst.Jupyter, notebooks, dir, *timeout)
 	if err != nil {

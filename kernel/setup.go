@@ -47,6 +47,21 @@ func setupHere() (*project, *installation, error) {
 	return p, inst, err
 }
 
+// setupForNotebooks finds the checkout, resolves the notebooks that args name
+// (every lesson when none) before anything slow, and sets the checkout up.
+func setupForNotebooks(args []string) (*project, []string, *installation, error) {
+	p, err := cwdProject()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	notebooks, err := p.resolveNotebooks(args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	inst, err := p.setup()
+	return p, notebooks, inst, err
+}
+
 // setup builds the tools, installs the kernelspec and finds or installs Jupyter.
 // Each step checks before it works, so a second run changes nothing.
 func (p *project) setup() (*installation, error) {
