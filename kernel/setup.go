@@ -109,39 +109,47 @@ func (p *project) toolsStamp() (string, error) {
 // buildTools builds gonb, goimports and gopls from go.mod's tool lines into .kernel/bin
 // and downloads every module of the build list, skipping both when the stamp of its inputs is unchanged and every binary exists.
 func (p *project) buildTools() error {
-	const what = "kernel binaries (gonb, goimports, gopls)"
 	stamp, err := p.toolsStamp()
 	if err != nil {
 		return err
 	}
-	stampPath := filepath.Join(p.binDir(), ".stamp")
-	if p.toolsPresent() {
+	what := "kernel binaries (gonb, goimports, gopls)"
+	return stamped(what, filepath.Join(p.binDir(), ".stamp"), stamp, p.toolsPresent(), "built", func() error {
+		if err := os.MkdirAll(p.binDir(), 0o755); err != nil {
+			return err
+		}
+		status(what, "building (gopls takes about a minute and a half the first time)...")
+		cmd := exec.Command("go", append([]string{"build", "-o", p.binDir() + string(filepath.Separator)}, toolPackages...)...)
+		cmd.Dir = p.Root
+		if err := p.runLogged("build tools", cmd); err != nil {
+			return err
+		}
+		// The kernel resolves cells' imports with GOPROXY=off: every module they can
+		// import must already be in the module cache.
+		download := exec.Command("go", "mod", "download")
+		download.Dir = p.Root
+		return p.runLogged("go mod download", download)
+	})
+}
+
+// stamped runs work unless present and stampPath already holds stamp, the
+// fingerprint of work's inputs; after work succeeds it writes stamp there. It
+// reports what as up to date, or as done with the time work took.
+func stamped(what, stampPath, stamp string, present bool, done string, work func() error) error {
+	if present {
 		if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
 			status(what, "up to date")
 			return nil
 		}
 	}
-	if err := os.MkdirAll(p.binDir(), 0o755); err != nil {
-		return err
-	}
-	status(what, "building (gopls takes about a minute and a half the first time)...")
 	start := time.Now()
-	cmd := exec.Command("go", append([]string{"build", "-o", p.binDir() + string(filepath.Separator)}, toolPackages...)...)
-	cmd.Dir = p.Root
-	if err := p.runLogged("build tools", cmd); err != nil {
-		return err
-	}
-	// The kernel resolves cells' imports with GOPROXY=off: every module they can
-	// import must already be in the module cache.
-	download := exec.Command("go", "mod", "download")
-	download.Dir = p.Root
-	if err := p.runLogged("go mod download", download); err != nil {
+	if err := work(); err != nil {
 		return err
 	}
 	if err := os.WriteFile(stampPath, []byte(stamp), 0o644); err != nil {
 		return err
 	}
-	status(what, "built in "+seconds(time.Since(start)))
+	status(what, done+" in "+seconds(time.Since(start)))
 	return nil
 }
 
@@ -161,32 +169,20 @@ func (p *project) assetsDir() string { return filepath.Join(p.Root, "kernel", "a
 // the lock file's contents: ECharts for the charts, KaTeX for exported pages,
 // playwright-core for the browser checks.
 func (p *project) installAssets() error {
-	const what = "front-end assets (npm ci)"
 	lock, err := os.ReadFile(filepath.Join(p.assetsDir(), "package-lock.json"))
 	if err != nil {
 		return err
 	}
 	sum := sha256.Sum256(lock)
-	stamp := hex.EncodeToString(sum[:])
 	stampPath := filepath.Join(p.assetsDir(), "node_modules", ".chainrule-stamp")
-	if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
-		status(what, "up to date")
-		return nil
-	}
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		return fmt.Errorf("npm is not on PATH; the charts need ECharts from the npm registry.\n" +
-			"Install Node.js (which brings npm; on Debian: apt-get install -y npm) and run the command again")
-	}
-	start := time.Now()
-	cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
-	cmd.Dir = p.assetsDir()
-	if err := p.runLogged("npm ci", cmd); err != nil {
-		return err
-	}
-	if err := os.WriteFile(stampPath, []byte(stamp), 0o644); err != nil {
-		return err
-	}
-	status(what, "installed in "+seconds(time.Since(start)))
-	return nil
+	return stamped("front-end assets (npm ci)", stampPath, hex.EncodeToString(sum[:]), true, "installed", func() error {
+		npm, err := exec.LookPath("npm")
+		if err != nil {
+			return fmt.Errorf("npm is not on PATH; the charts need ECharts from the npm registry.\n" +
+				"Install Node.js (which brings npm; on Debian: apt-get install -y npm) and run the command again")
+		}
+		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
+		cmd.Dir = p.assetsDir()
+		return p.runLogged("npm ci", cmd)
+	})
 }
