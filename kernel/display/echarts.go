@@ -25,10 +25,20 @@ const ChartClass = "chainrule-chart"
 
 var chartCount atomic.Int64
 
+// EChartsPathEnv names the environment variable that, when set, is the path of the
+// ECharts file relative to the Jupyter server's base URL. The classroom hub sets it to
+// a path under the single-user servers' static files ("static/…"), because a student's
+// server is rooted at the student's home, which does not contain the checkout.
+const EChartsPathEnv = "BACKPROP_ECHARTS_PATH"
+
 // EChartsURL returns the path, relative to the Jupyter server's base URL, under which
-// the server serves the ECharts file ("files/kernel/assets/…"), or "" with the reason
-// when it cannot: the checkout is not under the Jupyter root, or ECharts is not installed.
+// the server serves the ECharts file: $BACKPROP_ECHARTS_PATH when set, else
+// "files/kernel/assets/…" under the Jupyter root; or "" with the reason when it cannot:
+// the checkout is not under the Jupyter root, or ECharts is not installed.
 func EChartsURL() (string, string) {
+	if p := os.Getenv(EChartsPathEnv); p != "" {
+		return strings.TrimPrefix(p, "/"), ""
+	}
 	root, checkout := os.Getenv(protocol.GONB_JUPYTER_ROOT_ENV), os.Getenv(CheckoutEnv)
 	if root == "" || checkout == "" {
 		return "", "this kernel did not say where the Jupyter server and the checkout are; open the lessons with `go run ./kernel lab`"
