@@ -185,6 +185,8 @@ func allCharts(t *testing.T) map[string]*display.Chart {
 		"Descent":          Descent(-3, -1, 0.8, 1, 4, 80),
 		"Digits":           Digits(digitNet, digits),
 		"Nudge":            Nudge(0.8, 0.1, 0.5, 1),
+		"Sensitivities":    Sensitivities(testChain, 0.5, 1),
+		"ChainGradient":    ChainGradient(testChain, 0.5, 1),
 	}
 }
 
