@@ -18,7 +18,8 @@
 //     reproducible.
 //   - CentralDiff, NumericPartial, NumericGradient and CheckGradient check
 //     every derivative against finite differences.
-//   - LoadMNIST: the handwritten digits, from the Go module cache.
+//   - MNISTPixels and MNISTClasses: the shape of a handwritten digit, whose
+//     images package mathx/mnist loads from the Go module cache.
 //
 // # Notation
 //
