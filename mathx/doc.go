@@ -13,12 +13,14 @@
 //   - Layer: the indexed form, neurons j fed by neurons k, whose LayerStep
 //     gives ∂C0/∂w_jk and each path's term of ∂C0/∂a_k.
 //   - Network: layers of any sizes, with Forward, Backprop (and Steps, its
-//     lesson view), Cost, Gradient, Step and SGD (optionally with L2
+//     lesson view), AverageCost, Gradient, Step and SGD (optionally with L2
 //     regularization, TrainConfig.Lambda), seeded so that lessons are
-//     reproducible.
+//     reproducible. Its Cost field chooses C0: Quadratic, as in the
+//     lessons, or CrossEntropy for a sigmoid output layer.
 //   - CentralDiff, NumericPartial, NumericGradient and CheckGradient check
 //     every derivative against finite differences.
-//   - LoadMNIST: the handwritten digits, from the Go module cache.
+//   - MNISTPixels and MNISTClasses: the shape of a handwritten digit, whose
+//     images package mathx/mnist loads from the Go module cache.
 //
 // # Notation
 //
@@ -36,7 +38,7 @@
 //	∂C0/∂w(L), ∂C0/∂b(L)        DC_dw, DC_db
 //	∂C0/∂a(L−1)                 DC_daPrev
 //	w(L)_jk                     Layer.Weight(j, k), stored at W[j*In()+k]
-//	C = average of C0           Network.Cost
+//	C = average of C0           Network.AverageCost
 //	∇C                          Network.Gradient
 //
 // Layers are numbered as in the notation: layer 0 is the input x, and

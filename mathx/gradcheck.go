@@ -153,11 +153,8 @@ func numericPartial(n *Network, ex Example, s []float64, i int, h float64) float
 	defer t.release()
 	c0 := func(v float64) float64 {
 		s[i] = v
-		var c float64
-		for j, aj := range t.forward(ex.X) {
-			c += (aj - ex.Y[j]) * (aj - ex.Y[j])
-		}
-		return c
+		a := t.forward(ex.X)
+		return n.Cost.addTo(0, t.output().Z, a, ex.Y)
 	}
 	v := s[i]
 	d := CentralDiff(c0, v, h)

@@ -211,17 +211,18 @@ type LayerStep struct {
 	Z     []float64 // z_j
 	A     []float64 // a_j
 	Y     []float64 // y_j at the output layer; nil in a hidden layer
-	C0    float64   // Σ_j (a_j − y_j)² at the output layer; zero in a hidden layer
+	C0    float64   // the cost of the example (see Cost) at the output layer; zero in a hidden layer
 
-	DC_da     []float64 // ∂C0/∂a_j: 2(a_j − y_j) at the output, from the layer above otherwise
+	DC_da     []float64 // ∂C0/∂a_j: from the cost at the output (2(a_j − y_j) for Quadratic), from the layer above otherwise
 	Da_dz     []float64 // ∂a_j/∂z_j = f′(z_j)
-	DC_dz     []float64 // δ_j = f′(z_j) ∂C0/∂a_j
+	DC_dz     []float64 // δ_j = f′(z_j) ∂C0/∂a_j (a_j − y_j at a CrossEntropy output)
 	DC_dw     []float64 // ∂C0/∂w_jk = a_k δ_j at DC_dw[j*In+k]; see DC_dwAt
 	DC_db     []float64 // ∂C0/∂b_j = δ_j
 	DC_daPrev []float64 // ∂C0/∂a_k = Σ_j w_jk δ_j, handed to layer L−1 as its DC_da
 
-	nz      nonzeros // the inputs that forward found nonzero
-	sigmoid bool     // whether the layer's activation is Sigmoid
+	nz       nonzeros // the inputs that forward found nonzero
+	sigmoid  bool     // whether the layer's activation is Sigmoid
+	deltaSet bool     // whether the cost set δ_j itself (cross-entropy), so backward keeps it
 }
 
 // DC_dwAt returns ∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j.
@@ -284,11 +285,14 @@ func (l *Layer) forwardRows(s *LayerStep, nz *nonzeros, lo, hi int) {
 }
 
 // backwardRows is the part of backward that concerns the neurons j in
-// [lo, hi) only: δ_j and the gradients of their weights and biases.
+// [lo, hi) only: δ_j (unless the cost set it) and the gradients of their
+// weights and biases.
 func (l *Layer) backwardRows(s *LayerStep, nz *nonzeros, lo, hi int) {
 	in := l.in
 	for j := lo; j < hi; j++ {
-		s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
+		if !s.deltaSet {
+			s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
+		}
 		s.DC_db[j] += s.DC_dz[j]
 		row := s.DC_dw[j*in : (j+1)*in]
 		if nz.sparse {

@@ -15,16 +15,18 @@ type Example struct {
 
 // A Network is a stack of fully connected layers. Layer 0 is the input x;
 // Layers[l−1] is layer l for l = 1..L, and a(L) is the network's output.
-// Each example is priced with the quadratic cost C0 = Σ_j (a(L)_j − y_j)²,
-// and a set of examples with their average C.
+// Each example is priced with the cost C0 that Cost chooses (the quadratic
+// C0 = Σ_j (a(L)_j − y_j)² unless set), and a set of examples with their
+// average C.
 //
 // The values of the weights and biases may be changed freely; the shapes of
 // the layers must not be. Methods that only read the network (Forward,
-// Backprop, Steps, Cost, Accuracy, Gradient, Predict) may run at the same
+// Backprop, Steps, AverageCost, Accuracy, Gradient, Predict) may run at the same
 // time as each other, but not with SGD, Step and SetParam, which change it,
 // nor with the gradient checks, which nudge its parameters and put them back.
 type Network struct {
 	Layers []*Layer
+	Cost   Cost // C0: Quadratic (the zero value) or CrossEntropy, which needs a sigmoid output layer
 }
 
 // NewNetwork returns a network with the given layer sizes (sizes[0] inputs,
@@ -88,7 +90,7 @@ func (n *Network) Sizes() []int {
 
 // Clone returns a deep copy of the network.
 func (n *Network) Clone() *Network {
-	c := &Network{Layers: make([]*Layer, len(n.Layers))}
+	c := &Network{Layers: make([]*Layer, len(n.Layers)), Cost: n.Cost}
 	for i, l := range n.Layers {
 		if l == nil {
 			continue
@@ -116,7 +118,7 @@ func (n *Network) check() error {
 				ErrShape, i+1, l.in, i, n.Layers[i-1].out)
 		}
 	}
-	return nil
+	return n.Cost.check(n.Layers[len(n.Layers)-1])
 }
 
 func (n *Network) inputs() int  { return n.Layers[0].in }
@@ -174,8 +176,10 @@ func (n *Network) Forward(x []float64) ([]float64, error) {
 
 // Backprop returns the gradient of the cost of one example,
 // ∂C0/∂w(l)_jk and ∂C0/∂b(l)_j for every layer l, found by running the
-// network forward on x and then the chain rule backwards from
-// ∂C0/∂a(L)_j = 2(a(L)_j − y_j). Steps gives every intermediate value.
+// network forward on x and then the chain rule backwards from the output
+// layer's δ(L) (see Cost): δ(L)_j = 2(a(L)_j − y_j) σ′(z(L)_j) for the
+// quadratic cost, a(L)_j − y_j for the cross-entropy. Steps gives every
+// intermediate value.
 func (n *Network) Backprop(x, y []float64) (Gradient, error) {
 	if err := n.check(); err != nil {
 		return Gradient{}, err
@@ -203,7 +207,7 @@ func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error
 	}
 	t := n.borrowTrace(g)
 	defer t.release()
-	return t.backprop(x, y), nil
+	return t.backprop(x, y, n.Cost), nil
 }
 
 // Steps runs backpropagation for one example and returns the LayerStep of
@@ -220,13 +224,14 @@ func (n *Network) Steps(x, y []float64) ([]LayerStep, error) {
 	t := n.newTrace(n.NewGradient(), true)
 	out := &t[len(t)-1]
 	out.Y = append([]float64(nil), y...)
-	out.C0 = t.backprop(append([]float64(nil), x...), out.Y)
+	out.C0 = t.backprop(append([]float64(nil), x...), out.Y, n.Cost)
 	return t, nil
 }
 
-// Cost returns C, the average over the examples of C0 = Σ_j (a(L)_j − y_j)².
-func (n *Network) Cost(examples []Example) (float64, error) {
-	if err := n.checkExamples("Cost", examples); err != nil {
+// AverageCost returns C, the average over the examples of the cost C0 that
+// n.Cost chooses: C0 = Σ_j (a(L)_j − y_j)² for Quadratic.
+func (n *Network) AverageCost(examples []Example) (float64, error) {
+	if err := n.checkExamples("AverageCost", examples); err != nil {
 		return 0, err
 	}
 	c, _ := n.evaluate(examples)
@@ -244,7 +249,7 @@ func (n *Network) Accuracy(examples []Example) (float64, error) {
 	return acc, nil
 }
 
-// evaluate returns the Cost and the Accuracy of checked examples, from one
+// evaluate returns the AverageCost and the Accuracy of checked examples, from one
 // forward pass over them.
 func (n *Network) evaluate(examples []Example) (cost, accuracy float64) {
 	t := n.borrowTrace(Gradient{})
@@ -253,9 +258,7 @@ func (n *Network) evaluate(examples []Example) (cost, accuracy float64) {
 	right := 0
 	for _, ex := range examples {
 		a := t.forward(ex.X)
-		for j, aj := range a {
-			sum += (aj - ex.Y[j]) * (aj - ex.Y[j])
-		}
+		sum = n.Cost.addTo(sum, t.output().Z, a, ex.Y)
 		if argmax(a) == argmax(ex.Y) {
 			right++
 		}
@@ -422,6 +425,9 @@ func (p *trace) release() {
 	traces.Put(p)
 }
 
+// output returns the step through the output layer L.
+func (t trace) output() *LayerStep { return &t[len(t)-1] }
+
 // forward runs the network on x and returns the output activations a(L),
 // which belong to the trace.
 func (t trace) forward(x []float64) []float64 {
@@ -432,12 +438,12 @@ func (t trace) forward(x []float64) []float64 {
 	return t[len(t)-1].A
 }
 
-// backprop runs the network on x, prices its output against y, adds
-// ∂C0/∂w and ∂C0/∂b to the trace's gradient and returns C0.
-func (t trace) backprop(x, y []float64) float64 {
+// backprop runs the network on x, prices its output against y with cost,
+// adds ∂C0/∂w and ∂C0/∂b to the trace's gradient and returns C0.
+func (t trace) backprop(x, y []float64, cost Cost) float64 {
 	t.forward(x)
 	out := &t[len(t)-1]
-	c0 := quadraticCost(out.A, y, out.DC_da)
+	c0 := cost.of(out, y)
 	for i := len(t) - 1; i >= 0; i-- {
 		t[i].Layer.backward(&t[i])
 	}

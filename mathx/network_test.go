@@ -136,7 +136,7 @@ func TestGradientIsAverageAndStepDescends(t *testing.T) {
 		sumC0 += c0
 	}
 	scale(sum, 0.25)
-	c, _ := net.Cost(batch)
+	c, _ := net.AverageCost(batch)
 	checkNear(t, "C", sumC0/4, c, 1e-15)
 	g1, _ := net.Backprop(batch[1].X, batch[1].Y)
 	g1c := net.NewGradient()
@@ -148,7 +148,7 @@ func TestGradientIsAverageAndStepDescends(t *testing.T) {
 	}
 	// w ← w − η ∂C/∂w, and a small step lowers C.
 	before := net.Clone()
-	c0, _ := net.Cost(batch)
+	c0, _ := net.AverageCost(batch)
 	if err := net.Step(g, 0.1); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +157,7 @@ func TestGradientIsAverageAndStepDescends(t *testing.T) {
 	w1, _ := net.Param(p)
 	d, _ := g.At(p)
 	checkNear(t, "w after step", w1, w0-0.1*d, 1e-15)
-	c1, _ := net.Cost(batch)
+	c1, _ := net.AverageCost(batch)
 	if c1 >= c0 {
 		t.Errorf("cost went from %v to %v after a step downhill", c0, c1)
 	}
@@ -171,7 +171,7 @@ func TestCostAccuracyPredict(t *testing.T) {
 		{X: []float64{1, 2}, Y: []float64{1, 0}}, // a = [3, −1]: C0 = 4 + 1 = 5, right (0 = 0)
 		{X: []float64{2, 1}, Y: []float64{0, 1}}, // a = [3, 1]:  C0 = 9 + 0 = 9, wrong (0 ≠ 1)
 	}
-	c, err := net.Cost(exs)
+	c, err := net.AverageCost(exs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,7 @@ func TestTrainingLowersCost(t *testing.T) {
 	}{{Sigmoid, 2, 1}, {Tanh, 0.1, 1}, {ReLU, 0.05, 2}, {Identity, 0.05, 1}} {
 		act := c.act
 		net, _ := NewNetwork([]int{2, 4, 2}, act, c.seed)
-		before, _ := net.Cost(test)
+		before, _ := net.AverageCost(test)
 		var stats []EpochStats
 		err := net.SGD(train, test, TrainConfig{Epochs: 20, BatchSize: 10, Eta: c.eta, Seed: 1}, func(s EpochStats) {
 			stats = append(stats, s)
@@ -211,7 +211,7 @@ func TestTrainingLowersCost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		after, _ := net.Cost(test)
+		after, _ := net.AverageCost(test)
 		if len(stats) != 20 || stats[19].Epoch != 20 {
 			t.Fatalf("%s: progress called %d times", act.Name, len(stats))
 		}
@@ -223,12 +223,20 @@ func TestTrainingLowersCost(t *testing.T) {
 }
 
 // SGD takes, number for number, the steps that Gradient and Step take on the
-// same batches, whether layer 1 is shared between goroutines or not.
+// same batches, whether layer 1 is shared between goroutines or not, with
+// either cost.
 func TestSGDMatchesGradientAndStep(t *testing.T) {
+	for _, cost := range []Cost{Quadratic, CrossEntropy} {
+		testSGDMatchesGradientAndStep(t, cost)
+	}
+}
+
+func testSGDMatchesGradientAndStep(t *testing.T, cost Cost) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, sizes := range [][]int{{5, 3}, {3, 4, 2}, {600, 12, 10, 4}} { // 600·12 weights: layer 1 is shared
 		data := randomExamples(rng, 45, sizes[0], sizes[len(sizes)-1], true)
 		net, _ := NewNetwork(sizes, Sigmoid, 9)
+		net.Cost = cost
 		a, b := net.Clone(), net.Clone()
 		cfg := TrainConfig{Epochs: 2, BatchSize: 10, Eta: 0.5, Seed: 3}
 		if err := a.SGD(data, nil, cfg, nil); err != nil {
@@ -247,7 +255,7 @@ func TestSGDMatchesGradientAndStep(t *testing.T) {
 			}
 		}
 		if !sameParams(a, b) {
-			t.Errorf("sizes %v: SGD and Gradient+Step differ", sizes)
+			t.Errorf("%v cost, sizes %v: SGD and Gradient+Step differ", cost, sizes)
 		}
 	}
 }
@@ -309,7 +317,7 @@ func TestNetworkBadInput(t *testing.T) {
 	checkErr(t, err, ErrNotFinite, "y[0] = +Inf")
 	_, err = net.Steps(good.X[:2], good.Y)
 	checkErr(t, err, ErrShape, "x has 2 values")
-	_, err = net.Cost(nil)
+	_, err = net.AverageCost(nil)
 	checkErr(t, err, ErrEmpty, "Cost has no examples")
 	_, err = net.Accuracy([]Example{})
 	checkErr(t, err, ErrEmpty, "Accuracy has no examples")
@@ -317,7 +325,7 @@ func TestNetworkBadInput(t *testing.T) {
 	checkErr(t, err, ErrEmpty, "batch has no examples")
 	_, err = net.Gradient([]Example{good, {X: good.X, Y: []float64{1}}})
 	checkErr(t, err, ErrShape, "batch example 1", "y has 1 values")
-	_, err = net.Cost([]Example{good, good, {X: []float64{0, 0, math.NaN(), 0}, Y: good.Y}})
+	_, err = net.AverageCost([]Example{good, good, {X: []float64{0, 0, math.NaN(), 0}, Y: good.Y}})
 	checkErr(t, err, ErrNotFinite, "Cost example 2", "x[2] = NaN")
 
 	g := net.NewGradient()

@@ -36,7 +36,7 @@ func TestSGDLambdaFiniteDifference(t *testing.T) {
 		const eta, lambda = 0.1, 0.7
 		n := float64(len(data))
 		cost := func(net *Network) float64 {
-			c, err := net.Cost(data)
+			c, err := net.AverageCost(data)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -19,7 +19,7 @@ func (n *Network) Gradient(batch []Example) (Gradient, error) {
 	t := n.borrowTrace(g)
 	defer t.release()
 	for _, ex := range batch {
-		t.backprop(ex.X, ex.Y)
+		t.backprop(ex.X, ex.Y, n.Cost)
 	}
 	scale(g, 1/float64(len(batch)))
 	return g, nil
@@ -361,7 +361,7 @@ func (t *trainer) do(ph phase, p *rowPart) {
 				tr[i].Layer.forward(&tr[i])
 			}
 			out := &tr[len(tr)-1]
-			t.c0 += quadraticCost(out.A, ex.Y, out.DC_da)
+			t.c0 += t.net.Cost.of(out, ex.Y)
 			for i := len(tr) - 1; i > 0; i-- {
 				tr[i].Layer.backward(&tr[i])
 			}
