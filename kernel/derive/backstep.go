@@ -27,7 +27,7 @@ func BackStep(c mathx.Chain, a0, y float64, l int, yours func(w, z, dC_da float6
 		return Result{err: fmt.Errorf("derive.BackStep: %w", err)}
 	}
 	top := mathx.Chain{W: c.W[l-1:], B: c.B[l-1:], Act: c.Act} // layers l … L
-	layer := func(x float64) mathx.NeuronStep { // layer l's numbers when a(l−1) = x
+	layer := func(x float64) mathx.NeuronStep {                // layer l's numbers when a(l−1) = x
 		tr, _ := top.Backprop(x, y)
 		return tr.Layer(1)
 	}
