@@ -187,6 +187,7 @@ func allCharts(t *testing.T) map[string]*display.Chart {
 		"Nudge":            Nudge(0.8, 0.1, 0.5, 1),
 		"Sensitivities":    Sensitivities(testChain, 0.5, 1),
 		"ChainGradient":    ChainGradient(testChain, 0.5, 1),
+		"LogLog":           LogLog("Cost", "P", "s", XY{"a", []float64{1, 10}, []float64{2, 20}}),
 	}
 }
 
