@@ -37,6 +37,12 @@ var promises = []promise{
 		line:   regexp.MustCompile(`(?m)^test accuracy: (?P<acc>` + number + `)$`),
 		left:   "acc", op: ">", bound: 0.95,
 	},
+	{
+		lesson: "08-why-backprop-is-fast.ipynb",
+		what:   "backprop's speed-up over finite differences",
+		line:   regexp.MustCompile(`(?m)^backprop vs finite differences: (?P<N>` + number + `)x faster$`),
+		left:   "N", op: ">=", bound: 1000,
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.

@@ -57,6 +57,15 @@ func expectCheck(t *testing.T, pr promise, name, printed, want string) {
 	}
 }
 
+// Lesson 08 is held to a speed-up of at least 1000.
+func TestPromiseLesson08(t *testing.T) {
+	const lesson = "notebooks/08-why-backprop-is-fast.ipynb"
+	expectPromise(t, lesson, "fast", "backprop vs finite differences: 21282x faster\n", "")
+	expectPromise(t, lesson, "slow", "backprop vs finite differences: 812x faster\n",
+		"backprop's speed-up over finite differences is 812; the lesson promises at least 1000")
+	expectPromise(t, lesson, "missing", "backprop is fast\n", "backprop's speed-up over finite differences was never printed")
+}
+
 // "At least" holds at the bar itself; "over" (lesson 07, above) does not.
 func TestPromiseAtLeast(t *testing.T) {
 	pr := promise{what: "the speed-up", left: "N", op: ">=", bound: 1000,
