@@ -43,6 +43,12 @@ var promises = []promise{
 		line:   regexp.MustCompile(`(?m)^backprop vs finite differences: (?P<N>` + number + `)x faster$`),
 		left:   "N", op: ">=", bound: 1000,
 	},
+	{
+		lesson: "09-the-four-equations.ipynb",
+		what:   "the largest difference between the matrix form and mathx.Backprop",
+		line:   regexp.MustCompile(`(?m)^matrix form vs mathx\.Backprop: max difference (?P<e>` + number + `)$`),
+		left:   "e", op: "<=", bound: 1e-12,
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.

@@ -66,6 +66,16 @@ func TestPromiseLesson08(t *testing.T) {
 	expectPromise(t, lesson, "missing", "backprop is fast\n", "backprop's speed-up over finite differences was never printed")
 }
 
+// Lesson 09 is held to a difference of at most 1e-12.
+func TestPromiseLesson09(t *testing.T) {
+	const lesson = "notebooks/09-the-four-equations.ipynb"
+	expectPromise(t, lesson, "equal", "matrix form vs mathx.Backprop: max difference 0.0e+00\n", "")
+	expectPromise(t, lesson, "rounding", "matrix form vs mathx.Backprop: max difference 2.8e-17\n", "")
+	expectPromise(t, lesson, "off", "matrix form vs mathx.Backprop: max difference 3.1e-02\n",
+		"the largest difference between the matrix form and mathx.Backprop is 3.1e-02; the lesson promises at most 1e-12")
+	expectPromise(t, lesson, "a shape mismatch", "matrix form vs mathx.Backprop: max difference +Inf\n", "is +Inf; the lesson promises at most 1e-12")
+}
+
 // "At least" holds at the bar itself; "over" (lesson 07, above) does not.
 func TestPromiseAtLeast(t *testing.T) {
 	pr := promise{what: "the speed-up", left: "N", op: ">=", bound: 1000,
