@@ -88,6 +88,9 @@ func (l *Layer) Row(j int) []float64 {
 }
 
 func (l *Layer) index(j, k int) int {
+	if l == nil {
+		panic("mathx: no layer: a LayerStep not made by Network.Steps or Layer.Backprop has none")
+	}
 	if j < 0 || j >= l.out || k < 0 || k >= l.in {
 		panic(fmt.Sprintf("mathx: weight (%d, %d) out of range for a layer of %d×%d weights", j, k, l.out, l.in))
 	}
@@ -225,12 +228,27 @@ type LayerStep struct {
 	deltaSet bool     // whether the cost set δ_j itself (cross-entropy), so backward keeps it
 }
 
-// DC_dwAt returns ∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j.
-func (s LayerStep) DC_dwAt(j, k int) float64 { return s.DC_dw[s.Layer.index(j, k)] }
+// DC_dwAt returns ∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j, or an error naming
+// what is wrong when the step has no Layer, its DC_dw does not fit the
+// layer, or j or k is out of range.
+func (s LayerStep) DC_dwAt(j, k int) (float64, error) {
+	if s.Layer == nil {
+		return 0, fmt.Errorf("%w: LayerStep has no Layer; get steps from Network.Steps or Layer.Backprop", ErrConfig)
+	}
+	l := s.Layer
+	if len(s.DC_dw) != l.out*l.in {
+		return 0, fmt.Errorf("%w: LayerStep holds %d weight partials for a layer of %d×%d weights", ErrShape, len(s.DC_dw), l.out, l.in)
+	}
+	if j < 0 || j >= l.out || k < 0 || k >= l.in {
+		return 0, fmt.Errorf("%w: w_%d,%d: the layer has neurons j = 0..%d fed by k = 0..%d", ErrShape, j, k, l.out-1, l.in-1)
+	}
+	return s.DC_dw[j*l.in+k], nil
+}
 
 // PathTerm returns w_jk f′(z_j) ∂C0/∂a_j, the part of ∂C0/∂a_k that flows
 // along the path from neuron k of layer L−1 through neuron j of this layer.
-// Summed over j it gives DC_daPrev[k].
+// Summed over j it gives DC_daPrev[k]. It panics, as Layer.Weight does, if
+// j or k is out of range or the step has no Layer.
 func (s LayerStep) PathTerm(j, k int) float64 {
 	return s.Layer.Weight(j, k) * s.Da_dz[j] * s.DC_da[j]
 }

@@ -192,7 +192,9 @@ func (n *Network) Backprop(x, y []float64) (Gradient, error) {
 }
 
 // AddBackprop adds the gradient of the cost of one example to g, as
-// Backprop computes it, and returns that example's cost C0. Summing over a
+// Backprop computes it, and returns that example's cost C0. It changes
+// nothing if g is not shaped like the network or already holds a NaN or
+// infinite value. Summing over a
 // batch this way and dividing by its size gives ∇C (see Gradient); reusing
 // g saves allocating a new Gradient per example.
 func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error) {
@@ -308,7 +310,8 @@ func (n *Network) NewGradient() Gradient {
 	return g
 }
 
-// checkGradient reports a gradient that is not shaped like the network.
+// checkGradient reports a gradient that is not shaped like the network or
+// holds a NaN or infinite partial derivative.
 func (n *Network) checkGradient(g Gradient) error {
 	if len(g.DC_dw) != len(n.Layers) || len(g.DC_db) != len(n.Layers) {
 		return fmt.Errorf("%w: gradient has %d weight and %d bias layers, the network %v has %d layers",
@@ -319,12 +322,19 @@ func (n *Network) checkGradient(g Gradient) error {
 			return fmt.Errorf("%w: gradient of layer %d has %d weights and %d biases, the layer has %d and %d",
 				ErrShape, i+1, len(g.DC_dw[i]), len(g.DC_db[i]), len(l.W), len(l.B))
 		}
+		if err := checkFinite("DC_dw", g.DC_dw[i]); err != nil {
+			return fmt.Errorf("gradient of layer %d: %w", i+1, err)
+		}
+		if err := checkFinite("DC_db", g.DC_db[i]); err != nil {
+			return fmt.Errorf("gradient of layer %d: %w", i+1, err)
+		}
 	}
 	return nil
 }
 
 // Step moves every weight and bias a step of size eta (η) downhill:
-// w ← w − η ∂C/∂w and b ← b − η ∂C/∂b.
+// w ← w − η ∂C/∂w and b ← b − η ∂C/∂b. It changes nothing if g is not
+// shaped like the network or holds a NaN or infinite partial derivative.
 func (n *Network) Step(g Gradient, eta float64) error {
 	if err := n.check(); err != nil {
 		return err

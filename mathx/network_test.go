@@ -318,7 +318,7 @@ func TestNetworkBadInput(t *testing.T) {
 	_, err = net.Steps(good.X[:2], good.Y)
 	checkErr(t, err, ErrShape, "x has 2 values")
 	_, err = net.AverageCost(nil)
-	checkErr(t, err, ErrEmpty, "Cost has no examples")
+	checkErr(t, err, ErrEmpty, "AverageCost has no examples")
 	_, err = net.Accuracy([]Example{})
 	checkErr(t, err, ErrEmpty, "Accuracy has no examples")
 	_, err = net.Gradient(nil)
@@ -326,7 +326,7 @@ func TestNetworkBadInput(t *testing.T) {
 	_, err = net.Gradient([]Example{good, {X: good.X, Y: []float64{1}}})
 	checkErr(t, err, ErrShape, "batch example 1", "y has 1 values")
 	_, err = net.AverageCost([]Example{good, good, {X: []float64{0, 0, math.NaN(), 0}, Y: good.Y}})
-	checkErr(t, err, ErrNotFinite, "Cost example 2", "x[2] = NaN")
+	checkErr(t, err, ErrNotFinite, "AverageCost example 2", "x[2] = NaN")
 
 	g := net.NewGradient()
 	for _, eta := range []float64{0, -1, math.NaN(), math.Inf(1)} {

@@ -85,8 +85,11 @@ type EpochStats struct {
 // result, bit for bit, whatever the number of processors.
 //
 // SGD checks every example before it starts, and changes nothing if one is
-// malformed. It stops with an error if the cost becomes NaN or infinite,
-// which happens when η is too large.
+// malformed. It stops with an error wrapping ErrNotFinite, without calling
+// progress for that epoch, if a cost becomes NaN or infinite, which happens
+// when η is too large: the cost of a mini-batch, the epoch's training cost
+// (their sum can overflow where each is finite) or, when progress is given,
+// the cost it measures after the epoch.
 func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(EpochStats)) error {
 	if err := cfg.check(); err != nil {
 		return err
@@ -111,16 +114,27 @@ func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(Epoc
 		start := time.Now()
 		sumC0, ok := t.epoch(train, order.next(), cfg.BatchSize, cfg.Eta, keep)
 		if !ok {
-			return fmt.Errorf("%w: training diverged in epoch %d: the cost of a mini-batch is %v; try a smaller η than %v",
-				ErrNotFinite, epoch, sumC0, cfg.Eta)
+			return diverged(epoch, "the cost of a mini-batch", sumC0, cfg.Eta)
 		}
 		stats := EpochStats{Epoch: epoch, TrainCost: sumC0 / float64(len(train)), Duration: time.Since(start)}
+		if !isFinite(stats.TrainCost) {
+			return diverged(epoch, "the training cost", stats.TrainCost, cfg.Eta)
+		}
 		if progress != nil {
 			stats.Cost, stats.Accuracy = n.evaluate(eval)
+			if !isFinite(stats.Cost) {
+				return diverged(epoch, "the cost after it", stats.Cost, cfg.Eta)
+			}
 			progress(stats)
 		}
 	}
 	return nil
+}
+
+// diverged returns the error of SGD when cost, called what, is not finite.
+func diverged(epoch int, what string, cost, eta float64) error {
+	return fmt.Errorf("%w: training diverged in epoch %d: %s is %v; try a smaller η than %v",
+		ErrNotFinite, epoch, what, cost, eta)
 }
 
 // A shuffler deals out a new random order of the indices 0..n−1 each epoch.

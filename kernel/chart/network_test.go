@@ -28,7 +28,10 @@ func TestGradientBars(t *testing.T) {
 	}
 	c := GradientBars(g)
 	opt := optionOf(t, c)
-	params := net.Params()
+	params, err := net.Params()
+	if err != nil {
+		t.Fatal(err)
+	}
 	names := opt.YAxis[0].Data.([]string)
 	if len(names) != len(params) {
 		t.Fatalf("%d bars, want one per parameter: %d", len(names), len(params))
