@@ -86,8 +86,9 @@ func sigmoid(z float64) (a, da float64) {
 	return a, e * s * s
 }
 
-// isSigmoid reports whether act computes exactly Sigma and SigmaPrime, so
-// that a layer may get both from one exponential.
+// isSigmoid reports whether act computes exactly Sigma and SigmaPrime: the
+// same functions, not merely the same name, since Activation's fields may be
+// set by hand.
 func isSigmoid(act Activation) bool {
 	return act.F != nil && act.Prime != nil &&
 		reflect.ValueOf(act.F).Pointer() == reflect.ValueOf(Sigma).Pointer() &&

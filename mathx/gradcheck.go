@@ -165,8 +165,7 @@ func NumericPartial(n *Network, ex Example, p Param, h float64) (float64, error)
 }
 
 func numericPartial(n *Network, ex Example, s []float64, i int, h float64) float64 {
-	t := n.borrowTrace(Gradient{})
-	defer t.release()
+	t := n.newTrace(Gradient{}, false)
 	c0 := func(v float64) float64 {
 		s[i] = v
 		a := t.forward(ex.X)

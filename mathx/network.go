@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
 )
 
 // An Example is one training example: the input x, which the network sees as
@@ -169,9 +168,7 @@ func (n *Network) Forward(x []float64) ([]float64, error) {
 	if err := n.checkInput(x); err != nil {
 		return nil, err
 	}
-	t := n.borrowTrace(Gradient{})
-	defer t.release()
-	return append([]float64(nil), t.forward(x)...), nil
+	return n.newTrace(Gradient{}, false).forward(x), nil
 }
 
 // Backprop returns the gradient of the cost of one example,
@@ -207,9 +204,7 @@ func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error
 	if err := n.checkExample(Example{x, y}); err != nil {
 		return 0, err
 	}
-	t := n.borrowTrace(g)
-	defer t.release()
-	return t.backprop(x, y, n.Cost), nil
+	return n.newTrace(g, false).backprop(x, y, n.Cost), nil
 }
 
 // Steps runs backpropagation for one example and returns the LayerStep of
@@ -254,8 +249,7 @@ func (n *Network) Accuracy(examples []Example) (float64, error) {
 // evaluate returns the AverageCost and the Accuracy of checked examples, from one
 // forward pass over them.
 func (n *Network) evaluate(examples []Example) (cost, accuracy float64) {
-	t := n.borrowTrace(Gradient{})
-	defer t.release()
+	t := n.newTrace(Gradient{}, false)
 	var sum float64
 	right := 0
 	for _, ex := range examples {
@@ -370,7 +364,8 @@ type trace []LayerStep
 
 // newTrace allocates a trace whose weight and bias gradients accumulate
 // into g; a trace used only forward may be given an empty g. With
-// inputGrad, the first layer also computes ∂C0/∂x.
+// inputGrad, the first layer also computes ∂C0/∂x. Forward, Backprop and
+// the others allocate one per call: it costs a few slices per layer.
 func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
 	t := make(trace, len(n.Layers))
 	for i, l := range n.Layers {
@@ -387,52 +382,6 @@ func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
 		t[0].DC_daPrev = make([]float64, n.Layers[0].in)
 	}
 	return t
-}
-
-// traces keeps the traces of finished passes for the next pass through the
-// same network, so that Forward, Backprop and AddBackprop allocate almost
-// nothing.
-var traces sync.Pool // of *trace
-
-// borrowTrace returns a trace for n, like newTrace without the input
-// gradient, from traces when one fits; give it back with release.
-func (n *Network) borrowTrace(g Gradient) *trace {
-	p, ok := traces.Get().(*trace)
-	if !ok || !p.fits(n) {
-		t := n.newTrace(g, false)
-		return &t
-	}
-	t := *p
-	for i := range t {
-		t[i].sigmoid = isSigmoid(t[i].Layer.Act) // the activation may have been changed
-		if g.DC_dw != nil {
-			t[i].DC_dw, t[i].DC_db = g.DC_dw[i], g.DC_db[i]
-		}
-	}
-	return p
-}
-
-// fits reports whether the trace was made for n's layers.
-func (t trace) fits(n *Network) bool {
-	if len(t) != len(n.Layers) {
-		return false
-	}
-	for i, l := range n.Layers {
-		if t[i].Layer != l {
-			return false
-		}
-	}
-	return true
-}
-
-// release gives a borrowed trace back, without the caller's data.
-func (p *trace) release() {
-	t := *p
-	for i := range t {
-		t[i].DC_dw, t[i].DC_db = nil, nil
-	}
-	t[0].APrev = nil
-	traces.Put(p)
 }
 
 // output returns the step through the output layer L.

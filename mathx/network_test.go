@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"testing"
-	"time"
 )
 
 // randomExamples returns n examples with inputs in [0, 1), about a third of
@@ -354,30 +353,6 @@ func TestNetworkBadInput(t *testing.T) {
 	checkErr(t, err, ErrConfig, "no layers")
 	_, err = (&Network{Layers: []*Layer{nil}}).Backprop(good.X, good.Y)
 	checkErr(t, err, ErrConfig, "layer 1", "not made by NewLayer")
-}
-
-// A signal's waiter that has gone to sleep wakes up when the count is raised.
-func TestSignalWakesSleeper(t *testing.T) {
-	s := signal{wake: make(chan struct{}, 1)}
-	done := make(chan bool)
-	go func() {
-		s.wait(1)
-		s.wait(2) // the stale wake-up from the first round must not end this one early
-		done <- true
-	}()
-	time.Sleep(20 * time.Millisecond) // long enough for the waiter to sleep
-	s.add()
-	select {
-	case <-done:
-		t.Fatal("wait(2) returned at count 1")
-	case <-time.After(20 * time.Millisecond):
-	}
-	s.add()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the sleeping waiter was not woken")
-	}
 }
 
 // Forward reuses scratch space between calls; what it computes must follow
