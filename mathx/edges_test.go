@@ -72,7 +72,7 @@ func TestSGDNonFiniteLastEpoch(t *testing.T) {
 		var last EpochStats
 		err := net.SGD(data, nil, TrainConfig{Epochs: epochs, BatchSize: 1, Eta: 10}, func(s EpochStats) { last = s })
 		checkErr(t, err, ErrNotFinite, "training diverged in epoch", "try a smaller η than 10")
-		if isFinite(last.TrainCost) && isFinite(last.Cost) {
+		if IsFinite(last.TrainCost) && IsFinite(last.Cost) {
 			continue
 		}
 		t.Errorf("Epochs: %d: progress was told cost %v, training cost %v", epochs, last.Cost, last.TrainCost)

@@ -114,12 +114,12 @@ func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(Epoc
 			return diverged(epoch, "the cost of a mini-batch", sumC0, cfg.Eta)
 		}
 		stats := EpochStats{Epoch: epoch, TrainCost: sumC0 / float64(len(train)), Duration: time.Since(start)}
-		if !isFinite(stats.TrainCost) {
+		if !IsFinite(stats.TrainCost) {
 			return diverged(epoch, "the training cost", stats.TrainCost, cfg.Eta)
 		}
 		if progress != nil {
 			stats.Cost, stats.Accuracy = n.evaluate(eval)
-			if !isFinite(stats.Cost) {
+			if !IsFinite(stats.Cost) {
 				return diverged(epoch, "the cost after it", stats.Cost, cfg.Eta)
 			}
 			progress(stats)
@@ -178,7 +178,7 @@ func (t *trainer) epoch(train []Example, order []int, m int, eta, keep float64) 
 		for _, i := range batch {
 			c0 += t.trace.backprop(train[i].X, train[i].Y, t.net.Cost)
 		}
-		if !isFinite(c0) {
+		if !IsFinite(c0) {
 			return c0 / float64(len(batch)), false
 		}
 		sumC0 += c0
