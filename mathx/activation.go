@@ -10,7 +10,7 @@ import (
 // An Activation is the nonlinear function a = f(z) that a neuron applies to
 // its weighted input z, together with its derivative da/dz = f′(z).
 //
-// In the seed's notation a(L) = σ(z(L)) and ∂a(L)/∂z(L) = σ′(z(L)); F is σ
+// In the notation of 3Blue1Brown's Backpropagation calculus, a(L) = σ(z(L)) and ∂a(L)/∂z(L) = σ′(z(L)); F is σ
 // and Prime is σ′.
 type Activation struct {
 	Name  string                  // lower-case name, as accepted by ActivationByName

@@ -1,11 +1,14 @@
 // Package mathx is the calculus of backpropagation, written to be read next
 // to the formulas it computes.
 //
-// It follows the lessons from one neuron to a trained network:
+// Its notation and its two cases, one neuron per layer and then layers of
+// many neurons indexed j and k, are those of 3Blue1Brown's video
+// Backpropagation calculus (Deep learning, chapter 4). It follows the
+// lessons from one neuron to a trained network:
 //
 //   - Activation: σ (Sigmoid), ReLU, Tanh and Identity, each with its
 //     derivative.
-//   - Neuron: the seed's first case, one neuron per layer seen at the last
+//   - Neuron: the video's first case, one neuron per layer seen at the last
 //     layer L, with every intermediate value and every factor of the chain
 //     rule in a NeuronStep.
 //   - Chain: L single-neuron layers, forward and then backward layer by
@@ -24,7 +27,7 @@
 //
 // # Notation
 //
-//	seed                        Go
+//	Backpropagation calculus    Go
 //	a(L), a(L−1)                A, APrev        activation of layer L, L−1
 //	w(L), b(L)                  W, B            weight, bias
 //	z(L) = w(L)·a(L−1) + b(L)   Z               weighted input

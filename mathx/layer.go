@@ -2,8 +2,9 @@ package mathx
 
 import "fmt"
 
-// A Layer is layer L of a network in the seed's indexed form: Out neurons,
-// indexed by j, each fed by all In neurons of layer L−1, indexed by k:
+// A Layer is layer L of a network in the indexed form of 3Blue1Brown's
+// Backpropagation calculus: Out neurons, indexed by j, each fed by all In
+// neurons of layer L−1, indexed by k:
 //
 //	z_j = Σ_k w_jk a_k + b_j,   a_j = f(z_j).
 //

@@ -191,9 +191,9 @@ func (n *Network) Backprop(x, y []float64) (Gradient, error) {
 // AddBackprop adds the gradient of the cost of one example to g, as
 // Backprop computes it, and returns that example's cost C0. It changes
 // nothing if g is not shaped like the network or already holds a NaN or
-// infinite value. Summing over a
-// batch this way and dividing by its size gives ∇C (see Gradient); reusing
-// g saves allocating a new Gradient per example.
+// infinite value. Summing over a batch this way and dividing by its size
+// gives ∇C (see Gradient); reusing g saves allocating a new Gradient per
+// example.
 func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error) {
 	if err := n.check(); err != nil {
 		return 0, err

@@ -2,10 +2,11 @@ package mathx
 
 import "fmt"
 
-// NeuronStep holds every number of the seed's first case: a network with one
-// neuron per layer, seen at its last layer L. The neuron takes the activation
-// a(L−1) of the neuron before it, and its cost for one training example with
-// desired output y is C0 = (a(L) − y)².
+// NeuronStep holds every number of the first case of 3Blue1Brown's
+// Backpropagation calculus: a network with one neuron per layer, seen at its
+// last layer L. The neuron takes the activation a(L−1) of the neuron before
+// it, and its cost for one training example with desired output y is
+// C0 = (a(L) − y)².
 //
 // The fields come in three groups, in the order a lesson derives them: the
 // forward pass, the local derivatives (one per arrow of the computation graph
