@@ -1,11 +1,14 @@
 // Package mathx is the calculus of backpropagation, written to be read next
 // to the formulas it computes.
 //
-// It follows the lessons from one neuron to a trained network:
+// Its notation and its two cases, one neuron per layer and then layers of
+// many neurons indexed j and k, are those of 3Blue1Brown's video
+// Backpropagation calculus (Deep learning, chapter 4). It follows the
+// lessons from one neuron to a trained network:
 //
 //   - Activation: σ (Sigmoid), ReLU, Tanh and Identity, each with its
 //     derivative.
-//   - Neuron: the seed's first case, one neuron per layer seen at the last
+//   - Neuron: the video's first case, one neuron per layer seen at the last
 //     layer L, with every intermediate value and every factor of the chain
 //     rule in a NeuronStep.
 //   - Chain: L single-neuron layers, forward and then backward layer by
@@ -24,7 +27,7 @@
 //
 // # Notation
 //
-//	seed                        Go
+//	Backpropagation calculus    Go
 //	a(L), a(L−1)                A, APrev        activation of layer L, L−1
 //	w(L), b(L)                  W, B            weight, bias
 //	z(L) = w(L)·a(L−1) + b(L)   Z               weighted input
@@ -54,8 +57,9 @@
 // # Speed
 //
 // Network keeps each layer's weights in one row-major []float64, skips
-// inputs that are exactly 0 (most MNIST pixels), reuses its scratch space,
-// and in SGD shares the rows of the first layer between two goroutines. None
-// of this changes a result: SGD gives bit for bit what Gradient and Step
-// give on the same batches, on any number of processors.
+// inputs that are exactly 0 (most MNIST pixels) and gets σ and σ′ from one
+// exponential; speed.go holds all of it, with the measurements that justify
+// it. SGD runs one example after another on one goroutine, reusing its
+// scratch space, and gives bit for bit what Gradient and Step give on the
+// same batches.
 package mathx

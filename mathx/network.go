@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
 )
 
 // An Example is one training example: the input x, which the network sees as
@@ -169,9 +168,7 @@ func (n *Network) Forward(x []float64) ([]float64, error) {
 	if err := n.checkInput(x); err != nil {
 		return nil, err
 	}
-	t := n.borrowTrace(Gradient{})
-	defer t.release()
-	return append([]float64(nil), t.forward(x)...), nil
+	return n.newTrace(Gradient{}, false).forward(x), nil
 }
 
 // Backprop returns the gradient of the cost of one example,
@@ -192,9 +189,11 @@ func (n *Network) Backprop(x, y []float64) (Gradient, error) {
 }
 
 // AddBackprop adds the gradient of the cost of one example to g, as
-// Backprop computes it, and returns that example's cost C0. Summing over a
-// batch this way and dividing by its size gives ∇C (see Gradient); reusing
-// g saves allocating a new Gradient per example.
+// Backprop computes it, and returns that example's cost C0. It changes
+// nothing if g is not shaped like the network or already holds a NaN or
+// infinite value. Summing over a batch this way and dividing by its size
+// gives ∇C (see Gradient); reusing g saves allocating a new Gradient per
+// example.
 func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error) {
 	if err := n.check(); err != nil {
 		return 0, err
@@ -205,9 +204,7 @@ func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error
 	if err := n.checkExample(Example{x, y}); err != nil {
 		return 0, err
 	}
-	t := n.borrowTrace(g)
-	defer t.release()
-	return t.backprop(x, y, n.Cost), nil
+	return n.newTrace(g, false).backprop(x, y, n.Cost), nil
 }
 
 // Steps runs backpropagation for one example and returns the LayerStep of
@@ -252,8 +249,7 @@ func (n *Network) Accuracy(examples []Example) (float64, error) {
 // evaluate returns the AverageCost and the Accuracy of checked examples, from one
 // forward pass over them.
 func (n *Network) evaluate(examples []Example) (cost, accuracy float64) {
-	t := n.borrowTrace(Gradient{})
-	defer t.release()
+	t := n.newTrace(Gradient{}, false)
 	var sum float64
 	right := 0
 	for _, ex := range examples {
@@ -308,7 +304,8 @@ func (n *Network) NewGradient() Gradient {
 	return g
 }
 
-// checkGradient reports a gradient that is not shaped like the network.
+// checkGradient reports a gradient that is not shaped like the network or
+// holds a NaN or infinite partial derivative.
 func (n *Network) checkGradient(g Gradient) error {
 	if len(g.DC_dw) != len(n.Layers) || len(g.DC_db) != len(n.Layers) {
 		return fmt.Errorf("%w: gradient has %d weight and %d bias layers, the network %v has %d layers",
@@ -319,12 +316,19 @@ func (n *Network) checkGradient(g Gradient) error {
 			return fmt.Errorf("%w: gradient of layer %d has %d weights and %d biases, the layer has %d and %d",
 				ErrShape, i+1, len(g.DC_dw[i]), len(g.DC_db[i]), len(l.W), len(l.B))
 		}
+		if err := checkFinite("DC_dw", g.DC_dw[i]); err != nil {
+			return fmt.Errorf("gradient of layer %d: %w", i+1, err)
+		}
+		if err := checkFinite("DC_db", g.DC_db[i]); err != nil {
+			return fmt.Errorf("gradient of layer %d: %w", i+1, err)
+		}
 	}
 	return nil
 }
 
 // Step moves every weight and bias a step of size eta (η) downhill:
-// w ← w − η ∂C/∂w and b ← b − η ∂C/∂b.
+// w ← w − η ∂C/∂w and b ← b − η ∂C/∂b. It changes nothing if g is not
+// shaped like the network or holds a NaN or infinite partial derivative.
 func (n *Network) Step(g Gradient, eta float64) error {
 	if err := n.check(); err != nil {
 		return err
@@ -360,7 +364,8 @@ type trace []LayerStep
 
 // newTrace allocates a trace whose weight and bias gradients accumulate
 // into g; a trace used only forward may be given an empty g. With
-// inputGrad, the first layer also computes ∂C0/∂x.
+// inputGrad, the first layer also computes ∂C0/∂x. Forward, Backprop and
+// the others allocate one per call: it costs a few slices per layer.
 func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
 	t := make(trace, len(n.Layers))
 	for i, l := range n.Layers {
@@ -377,52 +382,6 @@ func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
 		t[0].DC_daPrev = make([]float64, n.Layers[0].in)
 	}
 	return t
-}
-
-// traces keeps the traces of finished passes for the next pass through the
-// same network, so that Forward, Backprop and AddBackprop allocate almost
-// nothing.
-var traces sync.Pool // of *trace
-
-// borrowTrace returns a trace for n, like newTrace without the input
-// gradient, from traces when one fits; give it back with release.
-func (n *Network) borrowTrace(g Gradient) *trace {
-	p, ok := traces.Get().(*trace)
-	if !ok || !p.fits(n) {
-		t := n.newTrace(g, false)
-		return &t
-	}
-	t := *p
-	for i := range t {
-		t[i].sigmoid = isSigmoid(t[i].Layer.Act) // the activation may have been changed
-		if g.DC_dw != nil {
-			t[i].DC_dw, t[i].DC_db = g.DC_dw[i], g.DC_db[i]
-		}
-	}
-	return p
-}
-
-// fits reports whether the trace was made for n's layers.
-func (t trace) fits(n *Network) bool {
-	if len(t) != len(n.Layers) {
-		return false
-	}
-	for i, l := range n.Layers {
-		if t[i].Layer != l {
-			return false
-		}
-	}
-	return true
-}
-
-// release gives a borrowed trace back, without the caller's data.
-func (p *trace) release() {
-	t := *p
-	for i := range t {
-		t[i].DC_dw, t[i].DC_db = nil, nil
-	}
-	t[0].APrev = nil
-	traces.Put(p)
 }
 
 // output returns the step through the output layer L.

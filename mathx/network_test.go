@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"testing"
-	"time"
 )
 
 // randomExamples returns n examples with inputs in [0, 1), about a third of
@@ -318,7 +317,7 @@ func TestNetworkBadInput(t *testing.T) {
 	_, err = net.Steps(good.X[:2], good.Y)
 	checkErr(t, err, ErrShape, "x has 2 values")
 	_, err = net.AverageCost(nil)
-	checkErr(t, err, ErrEmpty, "Cost has no examples")
+	checkErr(t, err, ErrEmpty, "AverageCost has no examples")
 	_, err = net.Accuracy([]Example{})
 	checkErr(t, err, ErrEmpty, "Accuracy has no examples")
 	_, err = net.Gradient(nil)
@@ -326,7 +325,7 @@ func TestNetworkBadInput(t *testing.T) {
 	_, err = net.Gradient([]Example{good, {X: good.X, Y: []float64{1}}})
 	checkErr(t, err, ErrShape, "batch example 1", "y has 1 values")
 	_, err = net.AverageCost([]Example{good, good, {X: []float64{0, 0, math.NaN(), 0}, Y: good.Y}})
-	checkErr(t, err, ErrNotFinite, "Cost example 2", "x[2] = NaN")
+	checkErr(t, err, ErrNotFinite, "AverageCost example 2", "x[2] = NaN")
 
 	g := net.NewGradient()
 	for _, eta := range []float64{0, -1, math.NaN(), math.Inf(1)} {
@@ -354,30 +353,6 @@ func TestNetworkBadInput(t *testing.T) {
 	checkErr(t, err, ErrConfig, "no layers")
 	_, err = (&Network{Layers: []*Layer{nil}}).Backprop(good.X, good.Y)
 	checkErr(t, err, ErrConfig, "layer 1", "not made by NewLayer")
-}
-
-// A signal's waiter that has gone to sleep wakes up when the count is raised.
-func TestSignalWakesSleeper(t *testing.T) {
-	s := signal{wake: make(chan struct{}, 1)}
-	done := make(chan bool)
-	go func() {
-		s.wait(1)
-		s.wait(2) // the stale wake-up from the first round must not end this one early
-		done <- true
-	}()
-	time.Sleep(20 * time.Millisecond) // long enough for the waiter to sleep
-	s.add()
-	select {
-	case <-done:
-		t.Fatal("wait(2) returned at count 1")
-	case <-time.After(20 * time.Millisecond):
-	}
-	s.add()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the sleeping waiter was not woken")
-	}
 }
 
 // Forward reuses scratch space between calls; what it computes must follow

@@ -53,7 +53,8 @@ func TestSGDLambdaFiniteDifference(t *testing.T) {
 			t.Fatal(err)
 		}
 		worst, largest := 0.0, 0.0
-		for _, p := range net.Params() {
+		params, _ := net.Params()
+		for _, p := range params {
 			before, _ := net.Param(p)
 			after, _ := stepped.Param(p)
 			fromStep := (before - after) / eta

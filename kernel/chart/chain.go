@@ -53,7 +53,7 @@ func Sensitivities(c mathx.Chain, a0, y float64) *display.Chart {
 		bound = append(bound, bound[len(bound)-1]*math.Abs(s.W)/4)
 	}
 	for i, v := range sens {
-		if v == 0 || !finite(v) {
+		if v == 0 || !mathx.IsFinite(v) {
 			return failed(name, "|∂C0/∂%s| is %v, which a logarithmic axis cannot draw", names[i], v)
 		}
 	}

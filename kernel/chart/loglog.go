@@ -2,6 +2,7 @@ package chart
 
 import (
 	"github.com/chainrule-go/backprop/kernel/display"
+	"github.com/chainrule-go/backprop/mathx"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
 
@@ -30,7 +31,7 @@ func LogLog(text, xName, yName string, ss ...XY) *display.Chart {
 		}
 		pts := make([][2]float64, len(s.X))
 		for j := range s.X {
-			if !finite(s.X[j]) || !finite(s.Y[j]) || s.X[j] <= 0 || s.Y[j] <= 0 {
+			if !mathx.IsFinite(s.X[j]) || !mathx.IsFinite(s.Y[j]) || s.X[j] <= 0 || s.Y[j] <= 0 {
 				return failed(name, "series %q, point %d: (%v, %v); a logarithmic axis needs finite values above 0", s.Name, j, s.X[j], s.Y[j])
 			}
 			pts[j] = [2]float64{s.X[j], s.Y[j]}

@@ -2,6 +2,7 @@ package derive
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -33,7 +34,7 @@ func MultiplyAdds(yours func(sizes []int) int) Result {
 		}
 		why := countSlip(sizes, got)
 		fmt.Fprintf(&b, "| %v | $\\color{red}{%d}$ | %d | ✗ %s |\n", sizes, got, want, why)
-		if !contains(whys, why) {
+		if !slices.Contains(whys, why) {
 			whys = append(whys, why)
 		}
 	}

@@ -67,7 +67,8 @@ func Partial(n *mathx.Network, ex mathx.Example, p mathx.Param) Derivation {
 		what, v, dz, vNum, dzNum = "bias", `b_j^{(`+cur+`)}`, `1`, `b_{`+js+`}`+sup(l), `1`
 		dzVal, dC = 1, s.DC_db[j]
 	} else {
-		dzVal, dC = s.APrev[p.K], s.DC_dwAt(j, p.K)
+		dzVal = s.APrev[p.K]
+		dC, _ = s.DC_dwAt(j, p.K) // p passed n.Param, so it names a weight of layer l
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "**How $C_0$ changes with the %s $%s$**\n\n", what, v)
