@@ -20,7 +20,18 @@ var logLogColors = []string{colorCurve, colorTangent, "#3ba272", "#fac858", colo
 // against the size of its input, say. Every value must be finite and
 // positive, and each series needs as many x as y.
 func LogLog(text, xName, yName string, ss ...XY) *display.Chart {
-	const name = "LogLog"
+	return xyChart("LogLog", "log", text, "logarithmic axes: a cost growing like xᵖ is a line of slope p", xName, yName, ss)
+}
+
+// Curves draws each series as a line on ordinary axes: a cost against the
+// step of gradient descent, say. Every value must be finite, and each series
+// needs as many x as y.
+func Curves(text, xName, yName string, ss ...XY) *display.Chart {
+	return xyChart("Curves", "value", text, "", xName, yName, ss)
+}
+
+// xyChart draws the series on axes of the given type, "log" or "value".
+func xyChart(name, axis, text, sub, xName, yName string, ss []XY) *display.Chart {
 	if len(ss) == 0 {
 		return failed(name, "no series to draw")
 	}
@@ -31,8 +42,12 @@ func LogLog(text, xName, yName string, ss ...XY) *display.Chart {
 		}
 		pts := make([][2]float64, len(s.X))
 		for j := range s.X {
-			if !mathx.IsFinite(s.X[j]) || !mathx.IsFinite(s.Y[j]) || s.X[j] <= 0 || s.Y[j] <= 0 {
-				return failed(name, "series %q, point %d: (%v, %v); a logarithmic axis needs finite values above 0", s.Name, j, s.X[j], s.Y[j])
+			if !mathx.IsFinite(s.X[j]) || !mathx.IsFinite(s.Y[j]) || axis == "log" && (s.X[j] <= 0 || s.Y[j] <= 0) {
+				want := "finite values"
+				if axis == "log" {
+					want = "finite values above 0"
+				}
+				return failed(name, "series %q, point %d: (%v, %v); the axes need %s", s.Name, j, s.X[j], s.Y[j], want)
 			}
 			pts[j] = [2]float64{s.X[j], s.Y[j]}
 		}
@@ -41,10 +56,14 @@ func LogLog(text, xName, yName string, ss ...XY) *display.Chart {
 			LineStyle: &opts.LineStyle{Color: color, Width: 2}, ItemStyle: &opts.ItemStyle{Color: color}})
 	}
 	lines := &opts.SplitLine{Show: opts.Bool(true), LineStyle: &opts.LineStyle{Color: "#eee"}}
-	x := xAxis{XAxis: opts.XAxis{Type: "log", Name: xName, NameLocation: "middle", NameGap: 28, SplitLine: lines}}
-	y := yAxis{YAxis: opts.YAxis{Type: "log", Name: yName, SplitLine: lines}}
+	x := xAxis{XAxis: opts.XAxis{Type: axis, Name: xName, NameLocation: "middle", NameGap: 28, SplitLine: lines}}
+	y := yAxis{YAxis: opts.YAxis{Type: axis, Name: yName, SplitLine: lines}}
+	if axis == "value" {
+		x = valueAxisX(xName)
+		y = valueAxisY(yName)
+	}
 	opt := &option{
-		Title:   []opts.Title{title(text, "logarithmic axes: a cost growing like xᵖ is a line of slope p")},
+		Title:   []opts.Title{title(text, sub)},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		Legend:  &opts.Legend{Bottom: "0"},
 		Grid:    []grid{{Grid: opts.Grid{Left: "70", Right: "30", Top: "70", Bottom: "70"}}},
