@@ -49,6 +49,12 @@ var promises = []promise{
 		line:   regexp.MustCompile(`(?m)^matrix form vs mathx\.Backprop: max difference (?P<e>` + number + `)$`),
 		left:   "e", op: "<=", bound: 1e-12,
 	},
+	{
+		lesson: "10-cross-entropy.ipynb",
+		what:   "the steps to C < 0.01 (quadratic N, cross-entropy M)",
+		line:   regexp.MustCompile(`(?m)^steps to C < 0\.01: quadratic (?P<N>` + number + `), cross-entropy (?P<M>` + number + `)$`),
+		left:   "M", op: "<", right: "N",
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.

@@ -76,6 +76,16 @@ func TestPromiseLesson09(t *testing.T) {
 	expectPromise(t, lesson, "a shape mismatch", "matrix form vs mathx.Backprop: max difference +Inf\n", "is +Inf; the lesson promises at most 1e-12")
 }
 
+// Lesson 10 is held to fewer steps with cross-entropy than with the quadratic cost.
+func TestPromiseLesson10(t *testing.T) {
+	const lesson = "notebooks/10-cross-entropy.ipynb"
+	expectPromise(t, lesson, "fewer", "steps to C < 0.01: quadratic 234, cross-entropy 50\n", "")
+	expectPromise(t, lesson, "as many", "steps to C < 0.01: quadratic 50, cross-entropy 50\n",
+		"the steps to C < 0.01 (quadratic N, cross-entropy M): M = 50 and N = 50; the lesson promises M < N")
+	expectPromise(t, lesson, "not reached", "one of the runs did not reach C < 0.01 in 1000 steps: raise maxSteps\n",
+		"the steps to C < 0.01 (quadratic N, cross-entropy M) was never printed")
+}
+
 // "At least" holds at the bar itself; "over" (lesson 07, above) does not.
 func TestPromiseAtLeast(t *testing.T) {
 	pr := promise{what: "the speed-up", left: "N", op: ">=", bound: 1000,
