@@ -186,6 +186,7 @@ func allCharts(t *testing.T) map[string]*display.Chart {
 		"ChainGradient":    ChainGradient(testChain, 0.5, 1),
 		"LogLog":           LogLog("Cost", "P", "s", XY{"a", []float64{1, 10}, []float64{2, 20}}),
 		"Curves":           Curves("Cost", "step", "C", XY{"a", []float64{0, 1}, []float64{2, 0}}),
+		"Graph":            Graph(testGraph(), nil),
 	}
 }
 
