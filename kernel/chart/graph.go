@@ -62,9 +62,11 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 	for _, v := range nodes {
 		rows = max(rows, row[v]+1)
 	}
-	dx, dy := 100.0, 46.0 // pixels between columns and between rows
+	// Pixels between columns and between rows; odd columns sit half a row
+	// lower, so that labels in neighbouring columns do not meet.
+	dx, dy := 110.0, 56.0
 	if cols > 1 {
-		dx = min(dx, 540/float64(cols-1))
+		dx = min(dx, 560/float64(cols-1))
 	}
 	id := map[*autodiff.Value]string{}
 	for i, v := range nodes {
@@ -82,7 +84,7 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 		if len(v.Parents()) == 0 {
 			style = &opts.ItemStyle{Color: "#d9d9d9", BorderColor: "#777", BorderWidth: 1.5}
 		}
-		label := fmt.Sprintf("%s\n%s\n∂ %s", text, num(v.Data), num(v.Grad))
+		label := fmt.Sprintf("%s = %s\n∂ %s", text, num(v.Data), num(v.Grad))
 		if mine, ok := yours[v.Label]; ok && v.Label != "" {
 			named++
 			if math.Abs(mine-v.Grad) <= 1e-9+1e-6*math.Abs(v.Grad) {
@@ -96,7 +98,7 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 			}
 		}
 		tip := fmt.Sprintf("%s = %s, ∂out/∂%s = %s", text, num(v.Data), text, num(v.Grad))
-		data = append(data, graphNode{Name: id[v], X: float64(col[v]) * dx, Y: float64(row[v]) * dy, Value: v.Data,
+		data = append(data, graphNode{Name: id[v], X: float64(col[v]) * dx, Y: (float64(row[v]) + float64(col[v]%2)/2) * dy, Value: v.Data,
 			SymbolSize: 14, ItemStyle: style, Label: textLabel(label), Tooltip: itemTooltip(tip)})
 	}
 	for label := range yours {
@@ -124,16 +126,20 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		Series: []series{{
 			Type: "graph", Name: "computation graph", Layout: "none", Data: data, Links: links,
-			Label:          &opts.Label{Show: opts.Bool(true), Position: "right", Color: "#111", FontSize: 10, LineHeight: 12},
+			Label:          &opts.Label{Show: opts.Bool(true), Position: "bottom", Color: "#111", FontSize: 10, LineHeight: 12},
 			EdgeSymbol:     []string{"none", "arrow"},
 			EdgeSymbolSize: []int{0, 7},
 			LineStyle:      &opts.LineStyle{Color: "#888", Width: 1, Opacity: opts.Float(1)},
 			Tooltip:        &opts.Tooltip{Formatter: "{c}"},
 		}},
 	}
-	graphBox(&opt.Series[0], 30, 100, int(math.Max(1, float64(cols-1)*dx)), int(math.Max(1, float64(rows-1)*dy)))
+	height := float64(rows-1) * dy
+	if cols > 1 {
+		height += dy / 2
+	}
+	graphBox(&opt.Series[0], 40, 100, int(math.Max(1, float64(cols-1)*dx)), int(math.Max(1, height)))
 	c := newChart("Computation graph", opt)
-	c.Height = max(defaultHeight, int(float64(rows-1)*dy)+160)
+	c.Height = max(defaultHeight, int(height)+170)
 	return c
 }
 

@@ -30,9 +30,9 @@ func TestGraph(t *testing.T) {
 	w := out.Find("w")
 	var found bool
 	for _, g := range nodes {
-		if strings.HasPrefix(string(g.Label.Formatter), "w\n") {
+		if strings.HasPrefix(string(g.Label.Formatter), "w = ") {
 			found = true
-			if want := "w\n0.8\n∂ " + num(n.DC_dw); string(g.Label.Formatter) != want {
+			if want := "w = 0.8\n∂ " + num(n.DC_dw); string(g.Label.Formatter) != want {
 				t.Errorf("w's label %q, want %q", g.Label.Formatter, want)
 			}
 			if g.Value != w.Data {
