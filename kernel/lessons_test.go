@@ -37,7 +37,7 @@ func source(raw json.RawMessage) string {
 }
 
 // wantLessons is how many lessons notebooks/ holds, 00-welcome included.
-const wantLessons = 11
+const wantLessons = 12
 
 var nextLinkRe = regexp.MustCompile(`\]\(([0-9]{2}-[a-z0-9-]+\.ipynb)\)`)
 

@@ -55,6 +55,12 @@ var promises = []promise{
 		line:   regexp.MustCompile(`(?m)^steps to C < 0\.01: quadratic (?P<N>` + number + `), cross-entropy (?P<M>` + number + `)$`),
 		left:   "M", op: "<", right: "N",
 	},
+	{
+		lesson: "11-any-graph.ipynb",
+		what:   "the largest difference between autodiff and mathx",
+		line:   regexp.MustCompile(`(?m)^autodiff vs mathx: max difference (?P<e>` + number + `)$`),
+		left:   "e", op: "<=", bound: 1e-12,
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.

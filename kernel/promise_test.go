@@ -86,6 +86,14 @@ func TestPromiseLesson10(t *testing.T) {
 		"the steps to C < 0.01 (quadratic N, cross-entropy M) was never printed")
 }
 
+// Lesson 11 is held to a difference of at most 1e-12.
+func TestPromiseLesson11(t *testing.T) {
+	const lesson = "notebooks/11-any-graph.ipynb"
+	expectPromise(t, lesson, "rounding", "autodiff vs mathx: max difference 2.8e-16\n", "")
+	expectPromise(t, lesson, "off", "autodiff vs mathx: max difference 1.2e-03\n",
+		"the largest difference between autodiff and mathx is 1.2e-03; the lesson promises at most 1e-12")
+}
+
 // "At least" holds at the bar itself; "over" (lesson 07, above) does not.
 func TestPromiseAtLeast(t *testing.T) {
 	pr := promise{what: "the speed-up", left: "N", op: ">=", bound: 1000,
