@@ -20,6 +20,9 @@
 //     regularization, TrainConfig.Lambda), seeded so that lessons are
 //     reproducible. Its Cost field chooses C0: Quadratic, as in the
 //     lessons, or CrossEntropy for a sigmoid output layer.
+//   - NeuronInput names what a lesson varies in the single neuron (w(L),
+//     b(L) or a(L−1)), and Param a weight w(l)_jk or bias b(l)_j of a
+//     network; packages chart and derive name them the same way.
 //   - CentralDiff, NumericPartial, NumericGradient and CheckGradient check
 //     every derivative against finite differences.
 //   - MNISTPixels and MNISTClasses: the shape of a handwritten digit, whose
