@@ -20,6 +20,9 @@
 //     regularization, TrainConfig.Lambda), seeded so that lessons are
 //     reproducible. Its Cost field chooses C0: Quadratic, as in the
 //     lessons, or CrossEntropy for a sigmoid output layer.
+//   - NeuronInput names what a lesson varies in the single neuron (w(L),
+//     b(L) or a(L−1)), and Param a weight w(l)_jk or bias b(l)_j of a
+//     network; packages chart and derive name them the same way.
 //   - CentralDiff, NumericPartial, NumericGradient and CheckGradient check
 //     every derivative against finite differences.
 //   - MNISTPixels and MNISTClasses: the shape of a handwritten digit, whose
@@ -56,10 +59,10 @@
 //
 // # Speed
 //
-// Network keeps each layer's weights in one row-major []float64, skips
-// inputs that are exactly 0 (most MNIST pixels) and gets σ and σ′ from one
-// exponential; speed.go holds all of it, with the measurements that justify
-// it. SGD runs one example after another on one goroutine, reusing its
-// scratch space, and gives bit for bit what Gradient and Step give on the
-// same batches.
+// Network keeps each layer's weights in one row-major []float64 and skips
+// inputs that are exactly 0 (most MNIST pixels); SGD shares the neurons of
+// layer 1 between two goroutines. speed.go holds all of it, with the
+// measurements behind it. None of it changes a result: SGD gives bit for
+// bit what Gradient and Step give on the same batches, on any number of
+// processors.
 package mathx

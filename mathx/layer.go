@@ -266,9 +266,15 @@ func quadraticCost(a, y, dC_da []float64) float64 {
 //
 // The sum visits only the inputs a_k ≠ 0, which s.nz lists (see speed.go).
 func (l *Layer) forward(s *LayerStep) {
-	a := s.nz.find(s.APrev)
-	for j := range l.out {
-		s.Z[j] = a.dot(l.Row(j)) + l.B[j]
+	s.nz.find(s.APrev)
+	l.forwardNeurons(s, 0, l.out)
+}
+
+// forwardNeurons is forward for the neurons j in [lo, hi), on the inputs
+// s.nz lists.
+func (l *Layer) forwardNeurons(s *LayerStep, lo, hi int) {
+	for j := lo; j < hi; j++ {
+		s.Z[j] = s.nz.dot(l.Row(j)) + l.B[j]
 		s.A[j], s.Da_dz[j] = l.Act.F(s.Z[j]), l.Act.Prime(s.Z[j])
 	}
 }
@@ -284,18 +290,24 @@ func (l *Layer) forward(s *LayerStep) {
 // It adds to DC_dw and DC_db, so that a network can sum over a batch in
 // place, and sets DC_daPrev, which the layer below reads as its DC_da.
 func (l *Layer) backward(s *LayerStep) {
-	a := &s.nz // the inputs a_k ≠ 0, as forward found them
-	for j := range l.out {
-		if !s.deltaSet {
-			s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
-		}
-		s.DC_db[j] += s.DC_dz[j]
-		a.addScaledTo(s.DC_dz[j], s.DC_dw[j*l.in:(j+1)*l.in])
-	}
+	l.backwardNeurons(s, 0, l.out)
 	if s.DC_daPrev != nil {
 		clear(s.DC_daPrev)
 		for j, delta := range s.DC_dz {
 			axpy(delta, l.Row(j), s.DC_daPrev)
 		}
+	}
+}
+
+// backwardNeurons is the part of backward for the neurons j in [lo, hi):
+// δ_j and the partial derivatives of their weights and biases, over the
+// inputs a_k ≠ 0 that forward found.
+func (l *Layer) backwardNeurons(s *LayerStep, lo, hi int) {
+	for j := lo; j < hi; j++ {
+		if !s.deltaSet {
+			s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
+		}
+		s.DC_db[j] += s.DC_dz[j]
+		s.nz.addScaledTo(s.DC_dz[j], s.DC_dw[j*l.in:(j+1)*l.in])
 	}
 }

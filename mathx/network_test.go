@@ -222,11 +222,15 @@ func TestTrainingLowersCost(t *testing.T) {
 }
 
 // SGD takes, number for number, the steps that Gradient and Step take on the
-// same batches, whether layer 1 is shared between goroutines or not, with
-// either cost.
+// same batches, whether layer 1 is shared between goroutines or not (on one
+// processor, or two when it has 4096 weights or more), with either cost.
 func TestSGDMatchesGradientAndStep(t *testing.T) {
-	for _, cost := range []Cost{Quadratic, CrossEntropy} {
-		testSGDMatchesGradientAndStep(t, cost)
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, cost := range []Cost{Quadratic, CrossEntropy} {
+			testSGDMatchesGradientAndStep(t, cost)
+		}
+		runtime.GOMAXPROCS(old)
 	}
 }
 

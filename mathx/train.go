@@ -106,7 +106,7 @@ func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(Epoc
 			ErrConfig, cfg.Eta, cfg.Lambda, len(train), 1-keep)
 	}
 	order := newShuffler(len(train), cfg.Seed)
-	t := newTrainer(n)
+	t := newTrainer(n, min(cfg.BatchSize, len(train)))
 	for epoch := 1; epoch <= cfg.Epochs; epoch++ {
 		start := time.Now()
 		sumC0, ok := t.epoch(train, order.next(), cfg.BatchSize, cfg.Eta, keep)
@@ -157,38 +157,55 @@ func (s *shuffler) next() []int {
 // reusing one trace and one gradient for every batch.
 type trainer struct {
 	net   *Network
-	grad  Gradient // Σ ∂C0/∂w and Σ ∂C0/∂b over the current batch
-	trace trace    // one example's pass, adding its ∂C0 to grad
+	grad  Gradient  // Σ ∂C0/∂w and Σ ∂C0/∂b over the current batch
+	trace trace     // one example's pass, adding its ∂C0 to grad
+	split *rowSplit // shares layer 1 between two goroutines, if not nil (speed.go)
 }
 
-func newTrainer(n *Network) *trainer {
+func newTrainer(n *Network, batchSize int) *trainer {
 	g := n.NewGradient()
-	return &trainer{net: n, grad: g, trace: n.newTrace(g, false)}
+	return &trainer{net: n, grad: g, trace: n.newTrace(g, false), split: newRowSplit(n, g, batchSize)}
 }
 
 // epoch runs one epoch over the examples train[i] for i in order, in
 // batches of m, and returns Σ C0 over the epoch, or the average cost of the
-// first batch whose cost is NaN or infinite. For each batch it runs
-// backpropagation on every example, adding up ∂C0/∂w and ∂C0/∂b in grad,
-// and then steps: w ← keep·w − η (Σ ∂C0/∂w) / m and b ← b − η (Σ ∂C0/∂b) / m.
+// first batch whose cost is NaN or infinite.
 func (t *trainer) epoch(train []Example, order []int, m int, eta, keep float64) (sumC0 float64, ok bool) {
+	if t.split != nil {
+		t.split.start(t.net.Layers[0].out)
+		defer t.split.stop()
+	}
 	for lo := 0; lo < len(order); lo += m {
 		batch := order[lo:min(lo+m, len(order))]
-		c0 := 0.0
-		for _, i := range batch {
-			c0 += t.trace.backprop(train[i].X, train[i].Y, t.net.Cost)
-		}
+		c0 := t.backprop(train, batch)
 		if !IsFinite(c0) {
 			return c0 / float64(len(batch)), false
 		}
 		sumC0 += c0
-		invM := 1 / float64(len(batch))
-		for l, layer := range t.net.Layers {
-			descend(layer.W, t.grad.DC_dw[l], eta, invM, keep)
-			descend(layer.B, t.grad.DC_db[l], eta, invM, 1)
-		}
+		t.step(eta, 1/float64(len(batch)), keep)
 	}
 	return sumC0, true
+}
+
+// backprop runs backpropagation on each example train[i], i in batch, adds
+// its ∂C0/∂w and ∂C0/∂b to grad, and returns Σ C0 over the batch.
+func (t *trainer) backprop(train []Example, batch []int) (c0 float64) {
+	if t.split != nil {
+		return t.split.backprop(t.net, train, batch) // the same, with layer 1 shared (speed.go)
+	}
+	for _, i := range batch {
+		c0 += t.trace.backprop(train[i].X, train[i].Y, t.net.Cost)
+	}
+	return c0
+}
+
+// step takes the step of a batch of m = 1/invM examples and clears grad:
+// w ← keep·w − η (Σ ∂C0/∂w) / m and b ← b − η (Σ ∂C0/∂b) / m.
+func (t *trainer) step(eta, invM, keep float64) {
+	for l, layer := range t.net.Layers {
+		descend(layer.W, t.grad.DC_dw[l], eta, invM, keep)
+		descend(layer.B, t.grad.DC_db[l], eta, invM, 1)
+	}
 }
 
 // descend sets w_i ← keep·w_i − η (g_i / m) for the sum g_i of m examples'
