@@ -36,19 +36,75 @@ func source(raw json.RawMessage) string {
 	return strings.Join(lines, "")
 }
 
+// wantLessons is how many lessons notebooks/ holds, 00-welcome included.
+const wantLessons = 12
+
 var nextLinkRe = regexp.MustCompile(`\]\(([0-9]{2}-[a-z0-9-]+\.ipynb)\)`)
+
+// maxCodeLines is the longest a lesson's code cell may be: plumbing belongs in
+// the packages, and a cell should read like a step of the lesson.
+const maxCodeLines = 25
+
+var (
+	importOneRe   = regexp.MustCompile(`(?m)^import\s+(?:\w+\s+)?"([^"]+)"`)
+	importBlockRe = regexp.MustCompile(`(?ms)^import\s*\((.*?)\)`)
+	importPathRe  = regexp.MustCompile(`"([^"]+)"`)
+)
+
+// cellImports returns the import paths a code cell names.
+func cellImports(src string) []string {
+	var paths []string
+	for _, m := range importOneRe.FindAllStringSubmatch(src, -1) {
+		paths = append(paths, m[1])
+	}
+	for _, m := range importBlockRe.FindAllStringSubmatch(src, -1) {
+		for _, p := range importPathRe.FindAllStringSubmatch(m[1], -1) {
+			paths = append(paths, p[1])
+		}
+	}
+	return paths
+}
+
+// importable reports whether a cell may import path: the standard library,
+// this module's packages and go-echarts (a cell that imports gonb directly
+// fails where the module proxy refuses gonb's version list).
+func importable(path string) bool {
+	first, _, _ := strings.Cut(path, "/")
+	return !strings.Contains(first, ".") ||
+		strings.HasPrefix(path, "github.com/chainrule-go/backprop/") ||
+		strings.HasPrefix(path, "github.com/go-echarts/go-echarts/v2")
+}
+
+func TestCellImports(t *testing.T) {
+	src := "import \"github.com/chainrule-go/backprop/mathx\"\n\nimport (\n\t\"math\"\n\tx \"github.com/janpfeifer/gonb/gonbui\"\n)\n%%\nfmt.Println(\"import \\\"no\\\"\")\n"
+	got := cellImports(src)
+	want := []string{"github.com/chainrule-go/backprop/mathx", "math", "github.com/janpfeifer/gonb/gonbui"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("cellImports = %q, want %q", got, want)
+	}
+	for path, ok := range map[string]bool{
+		"math": true, "encoding/json": true, "github.com/chainrule-go/backprop/kernel/chart": true,
+		"github.com/go-echarts/go-echarts/v2/opts": true, "github.com/janpfeifer/gonb/gonbui": false,
+		"gonum.org/v1/gonum/mat": false,
+	} {
+		if importable(path) != ok {
+			t.Errorf("importable(%q) = %v, want %v", path, !ok, ok)
+		}
+	}
+}
 
 // TestLessonsFollowTheRules checks what every committed lesson must have: the project's
 // kernel, no outputs, a title heading, a summary, a link to an existing lesson, and
-// (after the welcome) a "your turn" exercise.
+// (after the welcome) a "your turn" exercise; no code cell over maxCodeLines lines,
+// and imports only from the standard library, this module and go-echarts.
 func TestLessonsFollowTheRules(t *testing.T) {
 	p := testProject(t)
 	lessons, err := p.lessons()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(lessons) < 8 {
-		t.Errorf("found %d lessons, want 00-welcome and the seven lessons", len(lessons))
+	if len(lessons) < wantLessons {
+		t.Errorf("found %d lessons, want 00-welcome and the %d lessons after it", len(lessons), wantLessons-1)
 	}
 	for _, path := range lessons {
 		name := filepath.Base(path)
@@ -74,6 +130,18 @@ func TestLessonsFollowTheRules(t *testing.T) {
 			}
 			if c.CellType == "markdown" {
 				markdown = append(markdown, source(c.Source))
+			}
+			if c.CellType != "code" {
+				continue
+			}
+			src := source(c.Source)
+			if n := len(strings.Split(strings.TrimRight(src, "\n"), "\n")); n > maxCodeLines {
+				t.Errorf("%s: cell %d has %d lines of code; at most %d (move plumbing into a package)", name, i+1, n, maxCodeLines)
+			}
+			for _, path := range cellImports(src) {
+				if !importable(path) {
+					t.Errorf("%s: cell %d imports %s; cells import only the standard library, this module and go-echarts", name, i+1, path)
+				}
 			}
 		}
 		if len(nb.Cells) == 0 || nb.Cells[0].CellType != "markdown" || !strings.HasPrefix(source(nb.Cells[0].Source), "# ") {

@@ -14,8 +14,7 @@ type stage struct {
 // trainMNIST trains a sigmoid network of the given sizes, seeded with 1, on
 // the first nTrain MNIST training images by mini-batch SGD (m = 10) with L2
 // strength lambda, stage after stage, and returns its accuracy on the 10,000
-// test images after each epoch. Stage i shuffles with the seed 1 + i, as
-// lesson 07 does.
+// test images after each epoch. Stage i shuffles with the seed 1 + i.
 func trainMNIST(t *testing.T, sizes []int, nTrain int, lambda float64, stages ...stage) []float64 {
 	if testing.Short() {
 		t.Skip("trains on MNIST")
@@ -41,6 +40,10 @@ func trainMNIST(t *testing.T, sizes []int, nTrain int, lambda float64, stages ..
 	return acc
 }
 
+// Lesson 07's own settings and its 95% bar are not repeated here: the lesson
+// holds them (its settings cell), and `kernel check` holds the lesson to the
+// bar (the promise in kernel/promise.go), so the two cannot drift apart.
+
 // The network of BenchmarkEpochMNIST, trained as the benchmark trains it:
 // 784-16-16-10, the first 50,000 images, η = 3.0 for ten epochs. It lands
 // near 93% (measured between 92.6% and 93.6% over several seeds): with this
@@ -51,15 +54,5 @@ func TestMNISTAccuracy16x16(t *testing.T) {
 	acc := trainMNIST(t, []int{MNISTPixels, 16, 16, MNISTClasses}, 50000, 0, stage{10, 3.0})
 	if last := acc[len(acc)-1]; last <= 0.92 {
 		t.Errorf("test accuracy %.4f after 10 epochs, want > 0.92", last)
-	}
-}
-
-// The same network trained as lesson 07 trains it passes 95%: all 60,000
-// images, λ = 3, and twenty epochs in three stages of η. The stages and λ
-// were chosen on the last 10,000 training images, not on the test set.
-func TestMNISTAccuracyLesson(t *testing.T) {
-	acc := trainMNIST(t, []int{MNISTPixels, 16, 16, MNISTClasses}, 60000, 3, stage{8, 0.5}, stage{6, 0.2}, stage{6, 0.05})
-	if last := acc[len(acc)-1]; last <= 0.95 {
-		t.Errorf("test accuracy %.4f after 20 epochs, want > 0.95", last)
 	}
 }

@@ -10,7 +10,7 @@ import (
 // An Activation is the nonlinear function a = f(z) that a neuron applies to
 // its weighted input z, together with its derivative da/dz = f′(z).
 //
-// In the seed's notation a(L) = σ(z(L)) and ∂a(L)/∂z(L) = σ′(z(L)); F is σ
+// In the notation of 3Blue1Brown's Backpropagation calculus, a(L) = σ(z(L)) and ∂a(L)/∂z(L) = σ′(z(L)); F is σ
 // and Prime is σ′.
 type Activation struct {
 	Name  string                  // lower-case name, as accepted by ActivationByName
@@ -86,8 +86,9 @@ func sigmoid(z float64) (a, da float64) {
 	return a, e * s * s
 }
 
-// isSigmoid reports whether act computes exactly Sigma and SigmaPrime, so
-// that a layer may get both from one exponential.
+// isSigmoid reports whether act computes exactly Sigma and SigmaPrime: the
+// same functions, not merely the same name, since Activation's fields may be
+// set by hand.
 func isSigmoid(act Activation) bool {
 	return act.F != nil && act.Prime != nil &&
 		reflect.ValueOf(act.F).Pointer() == reflect.ValueOf(Sigma).Pointer() &&

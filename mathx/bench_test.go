@@ -65,27 +65,3 @@ func BenchmarkBackpropNewGradient(b *testing.B) {
 		}
 	}
 }
-
-// BenchmarkLoadMNIST times LoadMNIST reading and decoding the four data
-// files: the in-process cache is emptied before each call.
-func BenchmarkLoadMNIST(b *testing.B) {
-	for b.Loop() {
-		mnistCache.Lock()
-		mnistCache.train, mnistCache.test = nil, nil
-		mnistCache.Unlock()
-		if _, _, err := LoadMNIST(); err != nil {
-			b.Skipf("MNIST data not available: %v", err)
-		}
-	}
-}
-
-// BenchmarkLoadMNISTCached times a second call of LoadMNIST, served from the
-// in-process cache.
-func BenchmarkLoadMNISTCached(b *testing.B) {
-	mnistOrSkip(b)
-	for b.Loop() {
-		if _, _, err := LoadMNIST(); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

@@ -1,11 +1,14 @@
 // Package mathx is the calculus of backpropagation, written to be read next
 // to the formulas it computes.
 //
-// It follows the lessons from one neuron to a trained network:
+// Its notation and its two cases, one neuron per layer and then layers of
+// many neurons indexed j and k, are those of 3Blue1Brown's video
+// Backpropagation calculus (Deep learning, chapter 4). It follows the
+// lessons from one neuron to a trained network:
 //
 //   - Activation: σ (Sigmoid), ReLU, Tanh and Identity, each with its
 //     derivative.
-//   - Neuron: the seed's first case, one neuron per layer seen at the last
+//   - Neuron: the video's first case, one neuron per layer seen at the last
 //     layer L, with every intermediate value and every factor of the chain
 //     rule in a NeuronStep.
 //   - Chain: L single-neuron layers, forward and then backward layer by
@@ -13,16 +16,21 @@
 //   - Layer: the indexed form, neurons j fed by neurons k, whose LayerStep
 //     gives ∂C0/∂w_jk and each path's term of ∂C0/∂a_k.
 //   - Network: layers of any sizes, with Forward, Backprop (and Steps, its
-//     lesson view), Cost, Gradient, Step and SGD (optionally with L2
+//     lesson view), AverageCost, Gradient, Step and SGD (optionally with L2
 //     regularization, TrainConfig.Lambda), seeded so that lessons are
-//     reproducible.
+//     reproducible. Its Cost field chooses C0: Quadratic, as in the
+//     lessons, or CrossEntropy for a sigmoid output layer.
+//   - NeuronInput names what a lesson varies in the single neuron (w(L),
+//     b(L) or a(L−1)), and Param a weight w(l)_jk or bias b(l)_j of a
+//     network; packages chart and derive name them the same way.
 //   - CentralDiff, NumericPartial, NumericGradient and CheckGradient check
 //     every derivative against finite differences.
-//   - LoadMNIST: the handwritten digits, from the Go module cache.
+//   - MNISTPixels and MNISTClasses: the shape of a handwritten digit, whose
+//     images package mathx/mnist loads from the Go module cache.
 //
 // # Notation
 //
-//	seed                        Go
+//	Backpropagation calculus    Go
 //	a(L), a(L−1)                A, APrev        activation of layer L, L−1
 //	w(L), b(L)                  W, B            weight, bias
 //	z(L) = w(L)·a(L−1) + b(L)   Z               weighted input
@@ -36,7 +44,7 @@
 //	∂C0/∂w(L), ∂C0/∂b(L)        DC_dw, DC_db
 //	∂C0/∂a(L−1)                 DC_daPrev
 //	w(L)_jk                     Layer.Weight(j, k), stored at W[j*In()+k]
-//	C = average of C0           Network.Cost
+//	C = average of C0           Network.AverageCost
 //	∇C                          Network.Gradient
 //
 // Layers are numbered as in the notation: layer 0 is the input x, and
@@ -51,9 +59,10 @@
 //
 // # Speed
 //
-// Network keeps each layer's weights in one row-major []float64, skips
-// inputs that are exactly 0 (most MNIST pixels), reuses its scratch space,
-// and in SGD shares the rows of the first layer between two goroutines. None
-// of this changes a result: SGD gives bit for bit what Gradient and Step
-// give on the same batches, on any number of processors.
+// Network keeps each layer's weights in one row-major []float64 and skips
+// inputs that are exactly 0 (most MNIST pixels); SGD shares the neurons of
+// layer 1 between two goroutines. speed.go holds all of it, with the
+// measurements behind it. None of it changes a result: SGD gives bit for
+// bit what Gradient and Step give on the same batches, on any number of
+// processors.
 package mathx

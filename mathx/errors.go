@@ -19,15 +19,15 @@ var (
 	ErrConfig = errors.New("mathx: bad configuration")
 )
 
-// isFinite reports whether v is neither NaN nor ±Inf: for those v − v is
+// IsFinite reports whether v is neither NaN nor ±Inf: for those v − v is
 // NaN, for every other v it is 0.
-func isFinite(v float64) bool { return v-v == 0 }
+func IsFinite(v float64) bool { return v-v == 0 }
 
 // checkFinite returns an ErrNotFinite error naming the first NaN or Inf in
 // vs, called name[i] in the message.
 func checkFinite(name string, vs []float64) error {
 	for i, v := range vs {
-		if !isFinite(v) {
+		if !IsFinite(v) {
 			return fmt.Errorf("%w: %s[%d] = %v", ErrNotFinite, name, i, v)
 		}
 	}
@@ -36,7 +36,7 @@ func checkFinite(name string, vs []float64) error {
 
 // checkScalar returns an ErrNotFinite error if v, called name, is NaN or Inf.
 func checkScalar(name string, v float64) error {
-	if !isFinite(v) {
+	if !IsFinite(v) {
 		return fmt.Errorf("%w: %s = %v", ErrNotFinite, name, v)
 	}
 	return nil

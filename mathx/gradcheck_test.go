@@ -17,7 +17,10 @@ func TestCentralDiff(t *testing.T) {
 
 func TestParams(t *testing.T) {
 	net, _ := NewNetwork([]int{3, 2, 1}, Sigmoid, 1)
-	ps := net.Params()
+	ps, err := net.Params()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(ps) != 3*2+2+2*1+1 {
 		t.Fatalf("%d params, want 11", len(ps))
 	}

@@ -53,6 +53,11 @@ func checkErr(t *testing.T, err, kind error, parts ...string) {
 	}
 }
 
+// LoadMNIST loads the MNIST digits for this package's tests and benchmarks.
+// Package mathx/mnist imports mathx, so a test in package mathx cannot import
+// it; mnist_test.go, in package mathx_test, sets LoadMNIST to mnist.Load.
+var LoadMNIST func() (train, test []Example, err error)
+
 // mnistOrSkip loads MNIST or skips the test or benchmark when the data
 // cannot be found.
 func mnistOrSkip(tb testing.TB) (train, test []Example) {

@@ -1,12 +1,10 @@
 package mathx
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
-// A Layer is layer L of a network in the seed's indexed form: Out neurons,
-// indexed by j, each fed by all In neurons of layer L−1, indexed by k:
+// A Layer is layer L of a network in the indexed form of 3Blue1Brown's
+// Backpropagation calculus: Out neurons, indexed by j, each fed by all In
+// neurons of layer L−1, indexed by k:
 //
 //	z_j = Σ_k w_jk a_k + b_j,   a_j = f(z_j).
 //
@@ -88,6 +86,9 @@ func (l *Layer) Row(j int) []float64 {
 }
 
 func (l *Layer) index(j, k int) int {
+	if l == nil {
+		panic("mathx: no layer: a LayerStep not made by Network.Steps or Layer.Backprop has none")
+	}
 	if j < 0 || j >= l.out || k < 0 || k >= l.in {
 		panic(fmt.Sprintf("mathx: weight (%d, %d) out of range for a layer of %d×%d weights", j, k, l.out, l.in))
 	}
@@ -188,8 +189,6 @@ func newLayerStep(l *Layer) LayerStep {
 		DC_da: make([]float64, l.out),
 		Da_dz: make([]float64, l.out),
 		DC_dz: make([]float64, l.out),
-
-		sigmoid: isSigmoid(l.Act),
 	}
 }
 
@@ -211,25 +210,40 @@ type LayerStep struct {
 	Z     []float64 // z_j
 	A     []float64 // a_j
 	Y     []float64 // y_j at the output layer; nil in a hidden layer
-	C0    float64   // Σ_j (a_j − y_j)² at the output layer; zero in a hidden layer
+	C0    float64   // the cost of the example (see Cost) at the output layer; zero in a hidden layer
 
-	DC_da     []float64 // ∂C0/∂a_j: 2(a_j − y_j) at the output, from the layer above otherwise
+	DC_da     []float64 // ∂C0/∂a_j: from the cost at the output (2(a_j − y_j) for Quadratic), from the layer above otherwise
 	Da_dz     []float64 // ∂a_j/∂z_j = f′(z_j)
-	DC_dz     []float64 // δ_j = f′(z_j) ∂C0/∂a_j
+	DC_dz     []float64 // δ_j = f′(z_j) ∂C0/∂a_j (a_j − y_j at a CrossEntropy output)
 	DC_dw     []float64 // ∂C0/∂w_jk = a_k δ_j at DC_dw[j*In+k]; see DC_dwAt
 	DC_db     []float64 // ∂C0/∂b_j = δ_j
 	DC_daPrev []float64 // ∂C0/∂a_k = Σ_j w_jk δ_j, handed to layer L−1 as its DC_da
 
-	nz      nonzeros // the inputs that forward found nonzero
-	sigmoid bool     // whether the layer's activation is Sigmoid
+	nz       nonzeros // the inputs that forward found nonzero
+	deltaSet bool     // whether the cost set δ_j itself (cross-entropy), so backward keeps it
 }
 
-// DC_dwAt returns ∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j.
-func (s LayerStep) DC_dwAt(j, k int) float64 { return s.DC_dw[s.Layer.index(j, k)] }
+// DC_dwAt returns ∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j, or an error naming
+// what is wrong when the step has no Layer, its DC_dw does not fit the
+// layer, or j or k is out of range.
+func (s LayerStep) DC_dwAt(j, k int) (float64, error) {
+	if s.Layer == nil {
+		return 0, fmt.Errorf("%w: LayerStep has no Layer; get steps from Network.Steps or Layer.Backprop", ErrConfig)
+	}
+	l := s.Layer
+	if len(s.DC_dw) != l.out*l.in {
+		return 0, fmt.Errorf("%w: LayerStep holds %d weight partials for a layer of %d×%d weights", ErrShape, len(s.DC_dw), l.out, l.in)
+	}
+	if j < 0 || j >= l.out || k < 0 || k >= l.in {
+		return 0, fmt.Errorf("%w: w_%d,%d: the layer has neurons j = 0..%d fed by k = 0..%d", ErrShape, j, k, l.out-1, l.in-1)
+	}
+	return s.DC_dw[j*l.in+k], nil
+}
 
 // PathTerm returns w_jk f′(z_j) ∂C0/∂a_j, the part of ∂C0/∂a_k that flows
 // along the path from neuron k of layer L−1 through neuron j of this layer.
-// Summed over j it gives DC_daPrev[k].
+// Summed over j it gives DC_daPrev[k]. It panics, as Layer.Weight does, if
+// j or k is out of range or the step has no Layer.
 func (s LayerStep) PathTerm(j, k int) float64 {
 	return s.Layer.Weight(j, k) * s.Da_dz[j] * s.DC_da[j]
 }
@@ -246,95 +260,54 @@ func quadraticCost(a, y, dC_da []float64) float64 {
 	return c0
 }
 
-// forward sets s.Z, s.A and s.Da_dz from s.APrev: z_j = Σ_k w_jk a_k + b_j,
-// a_j = f(z_j) and ∂a_j/∂z_j = f′(z_j).
+// forward sets s.Z, s.A and s.Da_dz from s.APrev:
+//
+//	z_j = Σ_k w_jk a_k + b_j,   a_j = f(z_j),   ∂a_j/∂z_j = f′(z_j).
+//
+// The sum visits only the inputs a_k ≠ 0, which s.nz lists (see speed.go).
 func (l *Layer) forward(s *LayerStep) {
 	s.nz.find(s.APrev)
-	l.forwardRows(s, &s.nz, 0, l.out)
+	l.forwardNeurons(s, 0, l.out)
 }
 
-// backward reads s.APrev, s.Da_dz and s.DC_da; it sets s.DC_dz,
-// adds a_k δ_j to s.DC_dw and δ_j to s.DC_db (so that a network can sum
-// over a batch in place), and, unless s.DC_daPrev is nil, sets
-// s.DC_daPrev[k] = Σ_j w_jk δ_j.
+// forwardNeurons is forward for the neurons j in [lo, hi), on the inputs
+// s.nz lists.
+func (l *Layer) forwardNeurons(s *LayerStep, lo, hi int) {
+	for j := lo; j < hi; j++ {
+		s.Z[j] = s.nz.dot(l.Row(j)) + l.B[j]
+		s.A[j], s.Da_dz[j] = l.Act.F(s.Z[j]), l.Act.Prime(s.Z[j])
+	}
+}
+
+// backward reads s.APrev, s.Da_dz and s.DC_da and works back through the
+// layer:
+//
+//	δ_j = ∂C0/∂z_j = f′(z_j) ∂C0/∂a_j   (unless the cost set δ_j itself)
+//	∂C0/∂b_j  += δ_j
+//	∂C0/∂w_jk += a_k δ_j
+//	∂C0/∂a_k   = Σ_j w_jk δ_j           (unless s.DC_daPrev is nil)
+//
+// It adds to DC_dw and DC_db, so that a network can sum over a batch in
+// place, and sets DC_daPrev, which the layer below reads as its DC_da.
 func (l *Layer) backward(s *LayerStep) {
-	l.backwardRows(s, &s.nz, 0, l.out)
+	l.backwardNeurons(s, 0, l.out)
 	if s.DC_daPrev != nil {
-		l.backwardPrev(s)
-	}
-}
-
-// forwardRows is forward for the neurons j in [lo, hi) only, visiting the
-// inputs that nz lists.
-func (l *Layer) forwardRows(s *LayerStep, nz *nonzeros, lo, hi int) {
-	in := l.in
-	for j := lo; j < hi; j++ {
-		row := l.W[j*in : (j+1)*in]
-		if nz.sparse {
-			s.Z[j] = dotAt(row, nz.idx, nz.val) + l.B[j]
-		} else {
-			s.Z[j] = dot(row, s.APrev) + l.B[j]
-		}
-		if s.sigmoid {
-			s.A[j], s.Da_dz[j] = sigmoid(s.Z[j])
-		} else {
-			s.A[j], s.Da_dz[j] = l.Act.F(s.Z[j]), l.Act.Prime(s.Z[j])
+		clear(s.DC_daPrev)
+		for j, delta := range s.DC_dz {
+			axpy(delta, l.Row(j), s.DC_daPrev)
 		}
 	}
 }
 
-// backwardRows is the part of backward that concerns the neurons j in
-// [lo, hi) only: δ_j and the gradients of their weights and biases.
-func (l *Layer) backwardRows(s *LayerStep, nz *nonzeros, lo, hi int) {
-	in := l.in
+// backwardNeurons is the part of backward for the neurons j in [lo, hi):
+// δ_j and the partial derivatives of their weights and biases, over the
+// inputs a_k ≠ 0 that forward found.
+func (l *Layer) backwardNeurons(s *LayerStep, lo, hi int) {
 	for j := lo; j < hi; j++ {
-		s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
+		if !s.deltaSet {
+			s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
+		}
 		s.DC_db[j] += s.DC_dz[j]
-		row := s.DC_dw[j*in : (j+1)*in]
-		if nz.sparse {
-			axpyAt(s.DC_dz[j], nz.idx, nz.val, row)
-		} else {
-			axpy(s.DC_dz[j], s.APrev, row)
-		}
+		s.nz.addScaledTo(s.DC_dz[j], s.DC_dw[j*l.in:(j+1)*l.in])
 	}
-}
-
-// backwardPrev sets s.DC_daPrev[k] = Σ_j w_jk δ_j, adding row j of the
-// weights times δ_j for each j in turn.
-func (l *Layer) backwardPrev(s *LayerStep) {
-	in := l.in
-	clear(s.DC_daPrev)
-	for j, delta := range s.DC_dz {
-		axpy(delta, l.W[j*in:(j+1)*in], s.DC_daPrev)
-	}
-}
-
-// nonzeros lists the inputs a_k that are not 0. Such an input adds nothing
-// to z_j = Σ_k w_jk a_k + b_j, nor to ∂C0/∂w_jk = a_k δ_j, so when most
-// inputs are 0, as in MNIST images (about four pixels in five are blank),
-// both sums visit only the listed ones.
-type nonzeros struct {
-	idx    []int     // the k with a_k ≠ 0, when sparse
-	val    []float64 // the a_k at those k
-	sparse bool      // whether fewer than half of the inputs are nonzero
-}
-
-// find lists the nonzero values of a.
-func (nz *nonzeros) find(a []float64) {
-	if cap(nz.idx) < len(a) {
-		nz.idx, nz.val = make([]int, len(a)), make([]float64, len(a))
-	}
-	idx, val, n := nz.idx[:len(a)], nz.val[:len(a)], 0
-	for k := 0; k < len(a); k += 4 {
-		if k+4 <= len(a) && math.Float64bits(a[k])|math.Float64bits(a[k+1])|math.Float64bits(a[k+2])|math.Float64bits(a[k+3]) == 0 {
-			continue // four blank inputs: the common case, checked at once
-		}
-		for i := k; i < min(k+4, len(a)); i++ {
-			idx[n], val[n] = i, a[i] // kept only if a_i ≠ 0: written this way, without a branch
-			if a[i] != 0 {
-				n++
-			}
-		}
-	}
-	nz.idx, nz.val, nz.sparse = idx[:n], val[:n], 2*n < len(a)
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"sync"
 )
 
 // An Example is one training example: the input x, which the network sees as
@@ -15,16 +14,18 @@ type Example struct {
 
 // A Network is a stack of fully connected layers. Layer 0 is the input x;
 // Layers[l−1] is layer l for l = 1..L, and a(L) is the network's output.
-// Each example is priced with the quadratic cost C0 = Σ_j (a(L)_j − y_j)²,
-// and a set of examples with their average C.
+// Each example is priced with the cost C0 that Cost chooses (the quadratic
+// C0 = Σ_j (a(L)_j − y_j)² unless set), and a set of examples with their
+// average C.
 //
 // The values of the weights and biases may be changed freely; the shapes of
 // the layers must not be. Methods that only read the network (Forward,
-// Backprop, Steps, Cost, Accuracy, Gradient, Predict) may run at the same
+// Backprop, Steps, AverageCost, Accuracy, Gradient, Predict) may run at the same
 // time as each other, but not with SGD, Step and SetParam, which change it,
 // nor with the gradient checks, which nudge its parameters and put them back.
 type Network struct {
 	Layers []*Layer
+	Cost   Cost // C0: Quadratic (the zero value) or CrossEntropy, which needs a sigmoid output layer
 }
 
 // NewNetwork returns a network with the given layer sizes (sizes[0] inputs,
@@ -88,7 +89,7 @@ func (n *Network) Sizes() []int {
 
 // Clone returns a deep copy of the network.
 func (n *Network) Clone() *Network {
-	c := &Network{Layers: make([]*Layer, len(n.Layers))}
+	c := &Network{Layers: make([]*Layer, len(n.Layers)), Cost: n.Cost}
 	for i, l := range n.Layers {
 		if l == nil {
 			continue
@@ -116,7 +117,7 @@ func (n *Network) check() error {
 				ErrShape, i+1, l.in, i, n.Layers[i-1].out)
 		}
 	}
-	return nil
+	return n.Cost.check(n.Layers[len(n.Layers)-1])
 }
 
 func (n *Network) inputs() int  { return n.Layers[0].in }
@@ -167,15 +168,15 @@ func (n *Network) Forward(x []float64) ([]float64, error) {
 	if err := n.checkInput(x); err != nil {
 		return nil, err
 	}
-	t := n.borrowTrace(Gradient{})
-	defer t.release()
-	return append([]float64(nil), t.forward(x)...), nil
+	return n.newTrace(Gradient{}, false).forward(x), nil
 }
 
 // Backprop returns the gradient of the cost of one example,
 // ∂C0/∂w(l)_jk and ∂C0/∂b(l)_j for every layer l, found by running the
-// network forward on x and then the chain rule backwards from
-// ∂C0/∂a(L)_j = 2(a(L)_j − y_j). Steps gives every intermediate value.
+// network forward on x and then the chain rule backwards from the output
+// layer's δ(L) (see Cost): δ(L)_j = 2(a(L)_j − y_j) σ′(z(L)_j) for the
+// quadratic cost, a(L)_j − y_j for the cross-entropy. Steps gives every
+// intermediate value.
 func (n *Network) Backprop(x, y []float64) (Gradient, error) {
 	if err := n.check(); err != nil {
 		return Gradient{}, err
@@ -188,9 +189,11 @@ func (n *Network) Backprop(x, y []float64) (Gradient, error) {
 }
 
 // AddBackprop adds the gradient of the cost of one example to g, as
-// Backprop computes it, and returns that example's cost C0. Summing over a
-// batch this way and dividing by its size gives ∇C (see Gradient); reusing
-// g saves allocating a new Gradient per example.
+// Backprop computes it, and returns that example's cost C0. It changes
+// nothing if g is not shaped like the network or already holds a NaN or
+// infinite value. Summing over a batch this way and dividing by its size
+// gives ∇C (see Gradient); reusing g saves allocating a new Gradient per
+// example.
 func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error) {
 	if err := n.check(); err != nil {
 		return 0, err
@@ -201,9 +204,7 @@ func (n *Network) AddBackprop(g Gradient, x, y []float64) (c0 float64, err error
 	if err := n.checkExample(Example{x, y}); err != nil {
 		return 0, err
 	}
-	t := n.borrowTrace(g)
-	defer t.release()
-	return t.backprop(x, y), nil
+	return n.newTrace(g, false).backprop(x, y, n.Cost), nil
 }
 
 // Steps runs backpropagation for one example and returns the LayerStep of
@@ -220,13 +221,14 @@ func (n *Network) Steps(x, y []float64) ([]LayerStep, error) {
 	t := n.newTrace(n.NewGradient(), true)
 	out := &t[len(t)-1]
 	out.Y = append([]float64(nil), y...)
-	out.C0 = t.backprop(append([]float64(nil), x...), out.Y)
+	out.C0 = t.backprop(append([]float64(nil), x...), out.Y, n.Cost)
 	return t, nil
 }
 
-// Cost returns C, the average over the examples of C0 = Σ_j (a(L)_j − y_j)².
-func (n *Network) Cost(examples []Example) (float64, error) {
-	if err := n.checkExamples("Cost", examples); err != nil {
+// AverageCost returns C, the average over the examples of the cost C0 that
+// n.Cost chooses: C0 = Σ_j (a(L)_j − y_j)² for Quadratic.
+func (n *Network) AverageCost(examples []Example) (float64, error) {
+	if err := n.checkExamples("AverageCost", examples); err != nil {
 		return 0, err
 	}
 	c, _ := n.evaluate(examples)
@@ -244,18 +246,15 @@ func (n *Network) Accuracy(examples []Example) (float64, error) {
 	return acc, nil
 }
 
-// evaluate returns the Cost and the Accuracy of checked examples, from one
+// evaluate returns the AverageCost and the Accuracy of checked examples, from one
 // forward pass over them.
 func (n *Network) evaluate(examples []Example) (cost, accuracy float64) {
-	t := n.borrowTrace(Gradient{})
-	defer t.release()
+	t := n.newTrace(Gradient{}, false)
 	var sum float64
 	right := 0
 	for _, ex := range examples {
 		a := t.forward(ex.X)
-		for j, aj := range a {
-			sum += (aj - ex.Y[j]) * (aj - ex.Y[j])
-		}
+		sum = n.Cost.addTo(sum, t.output().Z, a, ex.Y)
 		if argmax(a) == argmax(ex.Y) {
 			right++
 		}
@@ -305,7 +304,8 @@ func (n *Network) NewGradient() Gradient {
 	return g
 }
 
-// checkGradient reports a gradient that is not shaped like the network.
+// checkGradient reports a gradient that is not shaped like the network or
+// holds a NaN or infinite partial derivative.
 func (n *Network) checkGradient(g Gradient) error {
 	if len(g.DC_dw) != len(n.Layers) || len(g.DC_db) != len(n.Layers) {
 		return fmt.Errorf("%w: gradient has %d weight and %d bias layers, the network %v has %d layers",
@@ -316,12 +316,19 @@ func (n *Network) checkGradient(g Gradient) error {
 			return fmt.Errorf("%w: gradient of layer %d has %d weights and %d biases, the layer has %d and %d",
 				ErrShape, i+1, len(g.DC_dw[i]), len(g.DC_db[i]), len(l.W), len(l.B))
 		}
+		if err := checkFinite("DC_dw", g.DC_dw[i]); err != nil {
+			return fmt.Errorf("gradient of layer %d: %w", i+1, err)
+		}
+		if err := checkFinite("DC_db", g.DC_db[i]); err != nil {
+			return fmt.Errorf("gradient of layer %d: %w", i+1, err)
+		}
 	}
 	return nil
 }
 
 // Step moves every weight and bias a step of size eta (η) downhill:
-// w ← w − η ∂C/∂w and b ← b − η ∂C/∂b.
+// w ← w − η ∂C/∂w and b ← b − η ∂C/∂b. It changes nothing if g is not
+// shaped like the network or holds a NaN or infinite partial derivative.
 func (n *Network) Step(g Gradient, eta float64) error {
 	if err := n.check(); err != nil {
 		return err
@@ -357,7 +364,8 @@ type trace []LayerStep
 
 // newTrace allocates a trace whose weight and bias gradients accumulate
 // into g; a trace used only forward may be given an empty g. With
-// inputGrad, the first layer also computes ∂C0/∂x.
+// inputGrad, the first layer also computes ∂C0/∂x. Forward, Backprop and
+// the others allocate one per call: it costs a few slices per layer.
 func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
 	t := make(trace, len(n.Layers))
 	for i, l := range n.Layers {
@@ -376,51 +384,8 @@ func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
 	return t
 }
 
-// traces keeps the traces of finished passes for the next pass through the
-// same network, so that Forward, Backprop and AddBackprop allocate almost
-// nothing.
-var traces sync.Pool // of *trace
-
-// borrowTrace returns a trace for n, like newTrace without the input
-// gradient, from traces when one fits; give it back with release.
-func (n *Network) borrowTrace(g Gradient) *trace {
-	p, ok := traces.Get().(*trace)
-	if !ok || !p.fits(n) {
-		t := n.newTrace(g, false)
-		return &t
-	}
-	t := *p
-	for i := range t {
-		t[i].sigmoid = isSigmoid(t[i].Layer.Act) // the activation may have been changed
-		if g.DC_dw != nil {
-			t[i].DC_dw, t[i].DC_db = g.DC_dw[i], g.DC_db[i]
-		}
-	}
-	return p
-}
-
-// fits reports whether the trace was made for n's layers.
-func (t trace) fits(n *Network) bool {
-	if len(t) != len(n.Layers) {
-		return false
-	}
-	for i, l := range n.Layers {
-		if t[i].Layer != l {
-			return false
-		}
-	}
-	return true
-}
-
-// release gives a borrowed trace back, without the caller's data.
-func (p *trace) release() {
-	t := *p
-	for i := range t {
-		t[i].DC_dw, t[i].DC_db = nil, nil
-	}
-	t[0].APrev = nil
-	traces.Put(p)
-}
+// output returns the step through the output layer L.
+func (t trace) output() *LayerStep { return &t[len(t)-1] }
 
 // forward runs the network on x and returns the output activations a(L),
 // which belong to the trace.
@@ -432,12 +397,12 @@ func (t trace) forward(x []float64) []float64 {
 	return t[len(t)-1].A
 }
 
-// backprop runs the network on x, prices its output against y, adds
-// ∂C0/∂w and ∂C0/∂b to the trace's gradient and returns C0.
-func (t trace) backprop(x, y []float64) float64 {
+// backprop runs the network on x, prices its output against y with cost,
+// adds ∂C0/∂w and ∂C0/∂b to the trace's gradient and returns C0.
+func (t trace) backprop(x, y []float64, cost Cost) float64 {
 	t.forward(x)
 	out := &t[len(t)-1]
-	c0 := quadraticCost(out.A, y, out.DC_da)
+	c0 := cost.of(out, y)
 	for i := len(t) - 1; i >= 0; i-- {
 		t[i].Layer.backward(&t[i])
 	}

@@ -6,7 +6,6 @@ import (
 	"runtime"
 	"slices"
 	"testing"
-	"time"
 )
 
 // randomExamples returns n examples with inputs in [0, 1), about a third of
@@ -136,7 +135,7 @@ func TestGradientIsAverageAndStepDescends(t *testing.T) {
 		sumC0 += c0
 	}
 	scale(sum, 0.25)
-	c, _ := net.Cost(batch)
+	c, _ := net.AverageCost(batch)
 	checkNear(t, "C", sumC0/4, c, 1e-15)
 	g1, _ := net.Backprop(batch[1].X, batch[1].Y)
 	g1c := net.NewGradient()
@@ -148,7 +147,7 @@ func TestGradientIsAverageAndStepDescends(t *testing.T) {
 	}
 	// w ← w − η ∂C/∂w, and a small step lowers C.
 	before := net.Clone()
-	c0, _ := net.Cost(batch)
+	c0, _ := net.AverageCost(batch)
 	if err := net.Step(g, 0.1); err != nil {
 		t.Fatal(err)
 	}
@@ -157,7 +156,7 @@ func TestGradientIsAverageAndStepDescends(t *testing.T) {
 	w1, _ := net.Param(p)
 	d, _ := g.At(p)
 	checkNear(t, "w after step", w1, w0-0.1*d, 1e-15)
-	c1, _ := net.Cost(batch)
+	c1, _ := net.AverageCost(batch)
 	if c1 >= c0 {
 		t.Errorf("cost went from %v to %v after a step downhill", c0, c1)
 	}
@@ -171,7 +170,7 @@ func TestCostAccuracyPredict(t *testing.T) {
 		{X: []float64{1, 2}, Y: []float64{1, 0}}, // a = [3, −1]: C0 = 4 + 1 = 5, right (0 = 0)
 		{X: []float64{2, 1}, Y: []float64{0, 1}}, // a = [3, 1]:  C0 = 9 + 0 = 9, wrong (0 ≠ 1)
 	}
-	c, err := net.Cost(exs)
+	c, err := net.AverageCost(exs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +202,7 @@ func TestTrainingLowersCost(t *testing.T) {
 	}{{Sigmoid, 2, 1}, {Tanh, 0.1, 1}, {ReLU, 0.05, 2}, {Identity, 0.05, 1}} {
 		act := c.act
 		net, _ := NewNetwork([]int{2, 4, 2}, act, c.seed)
-		before, _ := net.Cost(test)
+		before, _ := net.AverageCost(test)
 		var stats []EpochStats
 		err := net.SGD(train, test, TrainConfig{Epochs: 20, BatchSize: 10, Eta: c.eta, Seed: 1}, func(s EpochStats) {
 			stats = append(stats, s)
@@ -211,7 +210,7 @@ func TestTrainingLowersCost(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		after, _ := net.Cost(test)
+		after, _ := net.AverageCost(test)
 		if len(stats) != 20 || stats[19].Epoch != 20 {
 			t.Fatalf("%s: progress called %d times", act.Name, len(stats))
 		}
@@ -223,12 +222,24 @@ func TestTrainingLowersCost(t *testing.T) {
 }
 
 // SGD takes, number for number, the steps that Gradient and Step take on the
-// same batches, whether layer 1 is shared between goroutines or not.
+// same batches, whether layer 1 is shared between goroutines or not (on one
+// processor, or two when it has 4096 weights or more), with either cost.
 func TestSGDMatchesGradientAndStep(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		for _, cost := range []Cost{Quadratic, CrossEntropy} {
+			testSGDMatchesGradientAndStep(t, cost)
+		}
+		runtime.GOMAXPROCS(old)
+	}
+}
+
+func testSGDMatchesGradientAndStep(t *testing.T, cost Cost) {
 	rng := rand.New(rand.NewPCG(7, 8))
 	for _, sizes := range [][]int{{5, 3}, {3, 4, 2}, {600, 12, 10, 4}} { // 600·12 weights: layer 1 is shared
 		data := randomExamples(rng, 45, sizes[0], sizes[len(sizes)-1], true)
 		net, _ := NewNetwork(sizes, Sigmoid, 9)
+		net.Cost = cost
 		a, b := net.Clone(), net.Clone()
 		cfg := TrainConfig{Epochs: 2, BatchSize: 10, Eta: 0.5, Seed: 3}
 		if err := a.SGD(data, nil, cfg, nil); err != nil {
@@ -247,7 +258,7 @@ func TestSGDMatchesGradientAndStep(t *testing.T) {
 			}
 		}
 		if !sameParams(a, b) {
-			t.Errorf("sizes %v: SGD and Gradient+Step differ", sizes)
+			t.Errorf("%v cost, sizes %v: SGD and Gradient+Step differ", cost, sizes)
 		}
 	}
 }
@@ -309,16 +320,16 @@ func TestNetworkBadInput(t *testing.T) {
 	checkErr(t, err, ErrNotFinite, "y[0] = +Inf")
 	_, err = net.Steps(good.X[:2], good.Y)
 	checkErr(t, err, ErrShape, "x has 2 values")
-	_, err = net.Cost(nil)
-	checkErr(t, err, ErrEmpty, "Cost has no examples")
+	_, err = net.AverageCost(nil)
+	checkErr(t, err, ErrEmpty, "AverageCost has no examples")
 	_, err = net.Accuracy([]Example{})
 	checkErr(t, err, ErrEmpty, "Accuracy has no examples")
 	_, err = net.Gradient(nil)
 	checkErr(t, err, ErrEmpty, "batch has no examples")
 	_, err = net.Gradient([]Example{good, {X: good.X, Y: []float64{1}}})
 	checkErr(t, err, ErrShape, "batch example 1", "y has 1 values")
-	_, err = net.Cost([]Example{good, good, {X: []float64{0, 0, math.NaN(), 0}, Y: good.Y}})
-	checkErr(t, err, ErrNotFinite, "Cost example 2", "x[2] = NaN")
+	_, err = net.AverageCost([]Example{good, good, {X: []float64{0, 0, math.NaN(), 0}, Y: good.Y}})
+	checkErr(t, err, ErrNotFinite, "AverageCost example 2", "x[2] = NaN")
 
 	g := net.NewGradient()
 	for _, eta := range []float64{0, -1, math.NaN(), math.Inf(1)} {
@@ -346,30 +357,6 @@ func TestNetworkBadInput(t *testing.T) {
 	checkErr(t, err, ErrConfig, "no layers")
 	_, err = (&Network{Layers: []*Layer{nil}}).Backprop(good.X, good.Y)
 	checkErr(t, err, ErrConfig, "layer 1", "not made by NewLayer")
-}
-
-// A signal's waiter that has gone to sleep wakes up when the count is raised.
-func TestSignalWakesSleeper(t *testing.T) {
-	s := signal{wake: make(chan struct{}, 1)}
-	done := make(chan bool)
-	go func() {
-		s.wait(1)
-		s.wait(2) // the stale wake-up from the first round must not end this one early
-		done <- true
-	}()
-	time.Sleep(20 * time.Millisecond) // long enough for the waiter to sleep
-	s.add()
-	select {
-	case <-done:
-		t.Fatal("wait(2) returned at count 1")
-	case <-time.After(20 * time.Millisecond):
-	}
-	s.add()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("the sleeping waiter was not woken")
-	}
 }
 
 // Forward reuses scratch space between calls; what it computes must follow

@@ -36,7 +36,7 @@ func TestSGDLambdaFiniteDifference(t *testing.T) {
 		const eta, lambda = 0.1, 0.7
 		n := float64(len(data))
 		cost := func(net *Network) float64 {
-			c, err := net.Cost(data)
+			c, err := net.AverageCost(data)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -53,7 +53,8 @@ func TestSGDLambdaFiniteDifference(t *testing.T) {
 			t.Fatal(err)
 		}
 		worst, largest := 0.0, 0.0
-		for _, p := range net.Params() {
+		params, _ := net.Params()
+		for _, p := range params {
 			before, _ := net.Param(p)
 			after, _ := stepped.Param(p)
 			fromStep := (before - after) / eta

@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"runtime"
-	"sync/atomic"
 	"time"
 )
 
@@ -16,10 +14,9 @@ func (n *Network) Gradient(batch []Example) (Gradient, error) {
 		return Gradient{}, err
 	}
 	g := n.NewGradient()
-	t := n.borrowTrace(g)
-	defer t.release()
+	t := n.newTrace(g, false)
 	for _, ex := range batch {
-		t.backprop(ex.X, ex.Y)
+		t.backprop(ex.X, ex.Y, n.Cost)
 	}
 	scale(g, 1/float64(len(batch)))
 	return g, nil
@@ -85,8 +82,11 @@ type EpochStats struct {
 // result, bit for bit, whatever the number of processors.
 //
 // SGD checks every example before it starts, and changes nothing if one is
-// malformed. It stops with an error if the cost becomes NaN or infinite,
-// which happens when η is too large.
+// malformed. It stops with an error wrapping ErrNotFinite, without calling
+// progress for that epoch, if a cost becomes NaN or infinite, which happens
+// when η is too large: the cost of a mini-batch, the epoch's training cost
+// (their sum can overflow where each is finite) or, when progress is given,
+// the cost it measures after the epoch.
 func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(EpochStats)) error {
 	if err := cfg.check(); err != nil {
 		return err
@@ -111,16 +111,27 @@ func (n *Network) SGD(train, test []Example, cfg TrainConfig, progress func(Epoc
 		start := time.Now()
 		sumC0, ok := t.epoch(train, order.next(), cfg.BatchSize, cfg.Eta, keep)
 		if !ok {
-			return fmt.Errorf("%w: training diverged in epoch %d: the cost of a mini-batch is %v; try a smaller η than %v",
-				ErrNotFinite, epoch, sumC0, cfg.Eta)
+			return diverged(epoch, "the cost of a mini-batch", sumC0, cfg.Eta)
 		}
 		stats := EpochStats{Epoch: epoch, TrainCost: sumC0 / float64(len(train)), Duration: time.Since(start)}
+		if !IsFinite(stats.TrainCost) {
+			return diverged(epoch, "the training cost", stats.TrainCost, cfg.Eta)
+		}
 		if progress != nil {
 			stats.Cost, stats.Accuracy = n.evaluate(eval)
+			if !IsFinite(stats.Cost) {
+				return diverged(epoch, "the cost after it", stats.Cost, cfg.Eta)
+			}
 			progress(stats)
 		}
 	}
 	return nil
+}
+
+// diverged returns the error of SGD when cost, called what, is not finite.
+func diverged(epoch int, what string, cost, eta float64) error {
+	return fmt.Errorf("%w: training diverged in epoch %d: %s is %v; try a smaller η than %v",
+		ErrNotFinite, epoch, what, cost, eta)
 }
 
 // A shuffler deals out a new random order of the indices 0..n−1 each epoch.
@@ -142,249 +153,58 @@ func (s *shuffler) next() []int {
 	return s.perm
 }
 
-// A trainer runs epochs of gradient descent without allocating.
-//
-// It computes what Gradient and Step compute, number for number, but shares
-// the work of the first layer — almost all of it in an MNIST network —
-// between two goroutines. Neuron j of layer 1 needs only its own row of
-// weights, both going forward (z_j = Σ_k w_jk x_k + b_j) and when its
-// weights are updated (∂C0/∂w_jk = x_k δ_j), so each goroutine owns half of
-// the rows, for every example of the batch. The layers above are small and
-// run on the caller's goroutine, while the helper finds the nonzero inputs
-// of the next batch. Since each number is computed by the same operations in
-// the same order either way, the result does not depend on the number of
-// processors.
+// A trainer runs epochs of mini-batch gradient descent on a network,
+// reusing one trace and one gradient for every batch.
 type trainer struct {
-	net    *Network
-	grad   Gradient      // Σ ∇C0 over the current batch
-	traces []trace       // one per example of a batch
-	batch  [2][]Example  // the current and the next batch
-	nz     [2][]nonzeros // the nonzero inputs of each example of each
-	parts  [2]rowPart    // the rows of layer 1 each goroutine owns
-	eta    float64       // η
-	keep   float64       // 1 − ηλ/n: the share of each weight a step keeps
-	c0     float64       // Σ C0 over the current batch
-
-	// The helper goroutine runs parts[1] between start and stop.
-	helping  bool
-	phase    phase         // what the helper is to run next
-	posted   signal        // counts the phases handed to the helper
-	finished signal        // counts the phases the helper has finished
-	quit     bool          // set with the last post, to stop the helper
-	exited   chan struct{} // closed when the helper returns
+	net   *Network
+	grad  Gradient  // Σ ∂C0/∂w and Σ ∂C0/∂b over the current batch
+	trace trace     // one example's pass, adding its ∂C0 to grad
+	split *rowSplit // shares layer 1 between two goroutines, if not nil (speed.go)
 }
 
-// A rowPart is the share of layer 1 that one goroutine runs: the neurons j
-// in [lo, hi).
-type rowPart struct{ lo, hi int }
-
-// The phases of a gradient-descent step on a batch.
-type phase int
-
-const (
-	forwardFirst  phase = iota // layer 1 forward, for a part's rows
-	upperLayers                // layers 2..L forward and backward, and their step
-	findNext                   // the nonzero inputs of the next batch
-	backwardFirst              // layer 1 backward and its step, for a part's rows
-)
-
-// minParallelWeights is the size of layer 1, in weights, from which a
-// trainer shares it between two goroutines.
-const minParallelWeights = 4096
-
 func newTrainer(n *Network, batchSize int) *trainer {
-	t := &trainer{net: n, grad: n.NewGradient(), traces: make([]trace, batchSize)}
-	t.posted.wake, t.finished.wake = make(chan struct{}, 1), make(chan struct{}, 1)
-	for e := range t.traces {
-		t.traces[e] = n.newTrace(t.grad, false)
-	}
-	for i := range t.batch {
-		t.batch[i] = make([]Example, 0, batchSize)
-		t.nz[i] = make([]nonzeros, batchSize)
-	}
-	first := n.Layers[0]
-	split := first.out
-	if runtime.GOMAXPROCS(0) > 1 && first.out > 1 && len(first.W) >= minParallelWeights {
-		split = first.out / 2
-	}
-	t.parts = [2]rowPart{{0, split}, {split, first.out}}
-	return t
+	g := n.NewGradient()
+	return &trainer{net: n, grad: g, trace: n.newTrace(g, false), split: newRowSplit(n, g, batchSize)}
 }
 
 // epoch runs one epoch over the examples train[i] for i in order, in
-// batches of m, each step keeping keep·w of every weight w before moving it
-// by η (see descend), and returns Σ C0 over the epoch, or the average cost of
-// the first batch whose cost is NaN or infinite.
+// batches of m, and returns Σ C0 over the epoch, or the average cost of the
+// first batch whose cost is NaN or infinite.
 func (t *trainer) epoch(train []Example, order []int, m int, eta, keep float64) (sumC0 float64, ok bool) {
-	t.eta, t.keep = eta, keep
-	t.start()
-	defer t.stop()
-	t.fill(1, train, order[:min(m, len(order))])
-	t.do(findNext, nil) // for the first batch
-	t.batch[0], t.batch[1], t.nz[0], t.nz[1] = t.batch[1], t.batch[0], t.nz[1], t.nz[0]
+	if t.split != nil {
+		t.split.start(t.net.Layers[0].out)
+		defer t.split.stop()
+	}
 	for lo := 0; lo < len(order); lo += m {
-		next := order[min(lo+m, len(order)):min(lo+2*m, len(order))]
-		t.fill(1, train, next)
-		for e, ex := range t.batch[0] {
-			t.traces[e][0].APrev = ex.X
+		batch := order[lo:min(lo+m, len(order))]
+		c0 := t.backprop(train, batch)
+		if !IsFinite(c0) {
+			return c0 / float64(len(batch)), false
 		}
-		t.run(forwardFirst, forwardFirst)
-		t.run(upperLayers, findNext)
-		t.run(backwardFirst, backwardFirst)
-		if !isFinite(t.c0) {
-			return t.c0 / float64(len(t.batch[0])), false
-		}
-		sumC0 += t.c0
-		t.batch[0], t.batch[1], t.nz[0], t.nz[1] = t.batch[1], t.batch[0], t.nz[1], t.nz[0]
+		sumC0 += c0
+		t.step(eta, 1/float64(len(batch)), keep)
 	}
 	return sumC0, true
 }
 
-// fill sets batch i to the examples train[k] for k in idx.
-func (t *trainer) fill(i int, train []Example, idx []int) {
-	t.batch[i] = t.batch[i][:0]
-	for _, k := range idx {
-		t.batch[i] = append(t.batch[i], train[k])
+// backprop runs backpropagation on each example train[i], i in batch, adds
+// its ∂C0/∂w and ∂C0/∂b to grad, and returns Σ C0 over the batch.
+func (t *trainer) backprop(train []Example, batch []int) (c0 float64) {
+	if t.split != nil {
+		return t.split.backprop(t.net, train, batch) // the same, with layer 1 shared (speed.go)
 	}
+	for _, i := range batch {
+		c0 += t.trace.backprop(train[i].X, train[i].Y, t.net.Cost)
+	}
+	return c0
 }
 
-// start starts the helper goroutine, if the trainer has rows for it.
-func (t *trainer) start() {
-	if t.parts[1].lo == t.parts[1].hi {
-		return
-	}
-	t.helping, t.quit = true, false
-	t.exited = make(chan struct{})
-	go func(next uint64) {
-		defer close(t.exited)
-		for ; ; next++ {
-			t.posted.wait(next)
-			if t.quit {
-				return
-			}
-			t.do(t.phase, &t.parts[1])
-			t.finished.add()
-		}
-	}(t.posted.n.Load() + 1)
-}
-
-// stop stops the helper goroutine and waits for it to return.
-func (t *trainer) stop() {
-	if !t.helping {
-		return
-	}
-	t.quit = true
-	t.posted.add()
-	<-t.exited
-	t.helping = false
-}
-
-// run runs mine on parts[0] and theirs on parts[1]: at once, on the caller
-// and the helper, between start and stop; one after the other otherwise.
-func (t *trainer) run(mine, theirs phase) {
-	if !t.helping {
-		t.do(mine, &t.parts[0])
-		if theirs != mine || t.parts[1].lo < t.parts[1].hi {
-			t.do(theirs, &t.parts[1])
-		}
-		return
-	}
-	done := t.finished.n.Load() + 1
-	t.phase = theirs
-	t.posted.add()
-	t.do(mine, &t.parts[0])
-	t.finished.wait(done)
-}
-
-// A signal is a counter that one goroutine raises and another waits on.
-//
-// The trainer's phases take microseconds, about as long as it takes to wake
-// a goroutine that sleeps on a channel, so a waiting goroutine first spins
-// for a while, yielding the processor (runtime.Gosched) between looks; only
-// then does it sleep, so that it does not burn a processor when the other
-// goroutine is slow, as on a busy machine.
-type signal struct {
-	n        atomic.Uint64
-	sleeping atomic.Bool
-	wake     chan struct{} // holds at most one wake-up
-}
-
-// spins is how many times a signal looks before its waiter sleeps: some
-// tens of microseconds.
-const spins = 500
-
-// add raises the count by one and wakes the waiter if it sleeps.
-func (s *signal) add() {
-	s.n.Add(1)
-	if s.sleeping.Load() {
-		select {
-		case s.wake <- struct{}{}:
-		default: // a wake-up is already pending
-		}
-	}
-}
-
-// wait returns once the count has reached n.
-func (s *signal) wait(n uint64) {
-	for range spins {
-		if s.n.Load() >= n {
-			return
-		}
-		runtime.Gosched()
-	}
-	for {
-		s.sleeping.Store(true)
-		if s.n.Load() >= n {
-			s.sleeping.Store(false)
-			return
-		}
-		<-s.wake
-	}
-}
-
-// do runs phase ph on part p.
-func (t *trainer) do(ph phase, p *rowPart) {
-	first := t.net.Layers[0]
-	batch, nz := t.batch[0], t.nz[0]
-	switch ph {
-	case forwardFirst:
-		for j := p.lo; j < p.hi; j++ { // row j of the weights stays in cache across the batch
-			for e := range batch {
-				first.forwardRows(&t.traces[e][0], &nz[e], j, j+1)
-			}
-		}
-	case upperLayers:
-		t.c0 = 0
-		for e, ex := range batch {
-			tr := t.traces[e]
-			for i := 1; i < len(tr); i++ {
-				tr[i].Layer.forward(&tr[i])
-			}
-			out := &tr[len(tr)-1]
-			t.c0 += quadraticCost(out.A, ex.Y, out.DC_da)
-			for i := len(tr) - 1; i > 0; i-- {
-				tr[i].Layer.backward(&tr[i])
-			}
-		}
-		invM := 1 / float64(len(batch))
-		for i := 1; i < len(t.net.Layers); i++ {
-			l := t.net.Layers[i]
-			descend(l.W, t.grad.DC_dw[i], t.eta, invM, t.keep)
-			descend(l.B, t.grad.DC_db[i], t.eta, invM, 1)
-		}
-	case findNext:
-		for e, ex := range t.batch[1] {
-			t.nz[1][e].find(ex.X)
-		}
-	case backwardFirst:
-		for j := p.lo; j < p.hi; j++ { // row j of the gradient stays in cache across the batch
-			for e := range batch {
-				first.backwardRows(&t.traces[e][0], &nz[e], j, j+1)
-			}
-		}
-		in, invM := first.in, 1/float64(len(batch))
-		descend(first.W[p.lo*in:p.hi*in], t.grad.DC_dw[0][p.lo*in:p.hi*in], t.eta, invM, t.keep)
-		descend(first.B[p.lo:p.hi], t.grad.DC_db[0][p.lo:p.hi], t.eta, invM, 1)
+// step takes the step of a batch of m = 1/invM examples and clears grad:
+// w ← keep·w − η (Σ ∂C0/∂w) / m and b ← b − η (Σ ∂C0/∂b) / m.
+func (t *trainer) step(eta, invM, keep float64) {
+	for l, layer := range t.net.Layers {
+		descend(layer.W, t.grad.DC_dw[l], eta, invM, keep)
+		descend(layer.B, t.grad.DC_db[l], eta, invM, 1)
 	}
 }
 

@@ -4,10 +4,14 @@
 // curves, cost surfaces with a gradient-descent path, MNIST digits with the
 // network's guesses, and a slider that nudges w(L).
 //
-// Each builder takes the numbers a lesson already has and returns a
-// *display.Chart in one call:
+// Each builder takes the values a lesson already has, named as mathx names
+// them, and returns a *display.Chart in one call. The single neuron's charts
+// take its mathx.NeuronStep, and a mathx.NeuronInput where they vary one
+// input; the charts of a layer take the network, the example and the layer l
+// (counted from 1, as in mathx.Param and package derive):
 //
-//	chart.CostCurve("w", 0.8, 0.1, 0.5, 1.0).Show()
+//	chart.CostCurve(mathx.Neuron(0.8, 0.1, 0.5, 1.0), mathx.NeuronWeight).Show()
+//	chart.Paths(net, ex, 2, k).Show()
 //
 // Every value drawn comes from mathx; this package only lays it out. On bad
 // input (NaN, an empty series, a wrong shape, an unknown name) a builder returns
@@ -246,9 +250,6 @@ func paren(v float64) string {
 	}
 	return num(v)
 }
-
-// finite reports whether v is neither NaN nor ±Inf.
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // title returns the chart's main title and subtitle, top left.
 func title(text, sub string) opts.Title {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/chainrule-go/backprop/kernel/display"
+	"github.com/chainrule-go/backprop/mathx"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
 
@@ -169,22 +170,23 @@ func allCharts(t *testing.T) map[string]*display.Chart {
 	if err != nil {
 		t.Fatal(err)
 	}
-	steps, err := net.Steps(x, y)
-	if err != nil {
-		t.Fatal(err)
-	}
 	digitNet, digits := testDigits(t)
 	return map[string]*display.Chart{
-		"CostCurve":        CostCurve("w", 0.8, 0.1, 0.5, 1),
-		"ComputationGraph": ComputationGraph(0.8, 0.1, 0.5, 1),
+		"CostCurve":        CostCurve(mathx.Neuron(0.8, 0.1, 0.5, 1), mathx.NeuronWeight),
+		"ComputationGraph": ComputationGraph(mathx.Neuron(0.8, 0.1, 0.5, 1)),
 		"GradientBars":     GradientBars(g),
 		"GradientHeatmap":  GradientHeatmap(g, 2),
-		"Paths":            Paths(steps[1], 1),
+		"Paths":            Paths(net, mathx.Example{X: x, Y: y}, 2, 1),
 		"Training":         Training(testStats()),
 		"CostSurface":      CostSurface(testSurface()),
-		"Descent":          Descent(-3, -1, 0.8, 1, 4, 80),
+		"Descent":          Descent(mathx.Neuron(-3, -1, 0.8, 1), 4, 80),
 		"Digits":           Digits(digitNet, digits),
-		"Nudge":            Nudge(0.8, 0.1, 0.5, 1),
+		"Nudge":            Nudge(mathx.Neuron(0.8, 0.1, 0.5, 1)),
+		"Sensitivities":    Sensitivities(testChain, 0.5, 1),
+		"ChainGradient":    ChainGradient(testChain, 0.5, 1),
+		"LogLog":           LogLog("Cost", "P", "s", XY{"a", []float64{1, 10}, []float64{2, 20}}),
+		"Curves":           Curves("Cost", "step", "C", XY{"a", []float64{0, 1}, []float64{2, 0}}),
+		"Graph":            Graph(testGraph(), nil),
 	}
 }
 

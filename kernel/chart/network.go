@@ -39,12 +39,12 @@ func gradientShape(g mathx.Gradient) ([]int, error) {
 			return nil, fmt.Errorf("layer %d of the gradient takes %d inputs but layer %d has %d neurons", l, ins[i], l-1, len(g.DC_db[i-1]))
 		}
 		for p, v := range dw {
-			if !finite(v) {
+			if !mathx.IsFinite(v) {
 				return nil, fmt.Errorf("∂C/∂%v is %v", mathx.WeightParam(l, p/ins[i], p%ins[i]), v)
 			}
 		}
 		for j, v := range g.DC_db[i] {
-			if !finite(v) {
+			if !mathx.IsFinite(v) {
 				return nil, fmt.Errorf("∂C/∂%v is %v", mathx.BiasParam(l, j), v)
 			}
 		}
@@ -210,116 +210,158 @@ func categoryAxisY(name string, n int) yAxis {
 		Inverse: opts.Bool(true), SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}, AxisLabel: indexLabels(n)}
 }
 
-// checkStep reports a LayerStep that was not made by mathx or does not hold
-// the numbers Paths draws.
-func checkStep(s mathx.LayerStep) error {
-	if s.Layer == nil {
-		return errors.New("the LayerStep has no layer: make it with Network.Steps, Layer.BackpropOutput or Layer.Backprop")
-	}
-	in, out := s.Layer.In(), s.Layer.Out()
-	for _, f := range []struct {
-		name string
-		v    []float64
-		n    int
-	}{
-		{"APrev", s.APrev, in}, {"Z", s.Z, out}, {"A", s.A, out}, {"Da_dz", s.Da_dz, out},
-		{"DC_da", s.DC_da, out}, {"DC_daPrev", s.DC_daPrev, in}, {"W", s.Layer.W, in * out},
-	} {
-		if len(f.v) != f.n {
-			return fmt.Errorf("the LayerStep's %s has %d values, want %d for a layer of %d neurons fed by %d", f.name, len(f.v), f.n, out, in)
-		}
-		for i, v := range f.v {
-			if !finite(v) {
-				return fmt.Errorf("the LayerStep's %s[%d] is %v", f.name, i, v)
-			}
-		}
-	}
-	return nil
-}
-
-// Paths draws how neuron k of layer L−1 moves the cost: its activation a_k
-// feeds every neuron j of layer L, so it reaches C0 along one path per j, and
-// the chain rule adds the paths up:
+// Paths draws how neuron k of layer l−1 of network n moves the cost C0 of
+// example ex: its activation a_k feeds every neuron j of layer l, so it
+// reaches C0 along one path per j, and the chain rule adds the paths up:
 //
-//	∂C0/∂a(L−1)_k = Σ_j w(L)_jk · σ′(z(L)_j) · ∂C0/∂a(L)_j.
+//	∂C0/∂a(l−1)_k = Σ_j w(l)_jk · f′(z(l)_j) · ∂C0/∂a(l)_j.
 //
 // Each edge from a_k to neuron j is labelled with its path's term, from
-// LayerStep.PathTerm; its width shows the term's size and its colour its sign
-// (red raises C0, blue lowers it). The sum, LayerStep.DC_daPrev[k], is in the
-// subtitle. s is one layer's step, from Network.Steps or Layer.BackpropOutput;
-// at the output layer ∂C0/∂a(L)_j = 2(a_j − y_j). Layer L may have at most 12
-// neurons; of layer L−1 all neurons are drawn when there are at most 12,
-// otherwise a_k alone.
-func Paths(s mathx.LayerStep, k int) *display.Chart {
+// mathx's LayerStep.PathTerm; its width shows the term's size and its colour
+// its sign (red raises C0, blue lowers it). The sum, LayerStep.DC_daPrev[k],
+// is in the subtitle. Layers count from 1, as in mathx.Param and
+// derive.Paths; at the output layer ∂C0/∂a(L)_j = 2(a_j − y_j). Layer l may
+// have at most 12 neurons; of layer l−1 all neurons are drawn when there are
+// at most 12, otherwise a_k alone.
+func Paths(n *mathx.Network, ex mathx.Example, l, k int) *display.Chart {
 	const name = "Paths"
-	if err := checkStep(s); err != nil {
-		return failed(name, "%v", err)
+	if n == nil {
+		return failed(name, "the network is nil: %w", mathx.ErrConfig)
 	}
+	steps, err := n.Steps(ex.X, ex.Y)
+	if err != nil {
+		return failed(name, "%w", err)
+	}
+	if l < 1 || l > len(steps) {
+		return failed(name, "layer l = %d does not exist; the network %v has layers 1 to %d", l, n.Sizes(), len(steps))
+	}
+	s := steps[l-1]
 	in, out := s.Layer.In(), s.Layer.Out()
 	if k < 0 || k >= in {
-		return failed(name, "no neuron k = %d in layer L−1: it has neurons 0 to %d", k, in-1)
+		return failed(name, "no neuron k = %d in layer %d: it has neurons 0 to %d", k, l-1, in-1)
 	}
 	if out > maxPathOut {
-		return failed(name, "layer L has %d neurons, too many to draw every path legibly (at most %d)", out, maxPathOut)
+		return failed(name, "layer %d has %d neurons, too many to draw every path legibly (at most %d)", l, out, maxPathOut)
 	}
-	terms := make([]float64, out)
-	for j := range terms {
-		terms[j] = s.PathTerm(j, k)
+	d := newPathsDrawing(s, k, l == len(steps))
+	opt := d.option()
+	c := newChart(fmt.Sprintf("Paths from a(%s)_%d to C0", d.prev, k), opt)
+	c.Height = pathsTop + int(d.gap)*d.rows + 10
+	return c
+}
+
+// Where Paths puts its columns, in pixels, and the top left of the graph.
+const (
+	pathsPrevX, pathsCurX, pathsCostX = 0.0, 300.0, 520.0
+	pathsLeft, pathsTop               = 60, 96
+)
+
+// pathsDrawing is what Paths draws from one layer's step: the paths from
+// a_k of the layer before through each neuron j of this one.
+type pathsDrawing struct {
+	s     mathx.LayerStep
+	k     int
+	terms []float64 // the path terms w_jk f′(z_j) ∂C0/∂a_j, by j
+	ks    []int     // the neurons of the layer before that are drawn
+	gap   float64   // pixels between rows
+	rows  int
+	// How the labels name this layer and the one before: L and L−1 for the
+	// output layer, l and l−1 for a hidden one.
+	cur, prev string
+}
+
+func newPathsDrawing(s mathx.LayerStep, k int, output bool) pathsDrawing {
+	in, out := s.Layer.In(), s.Layer.Out()
+	d := pathsDrawing{s: s, k: k, terms: make([]float64, out), ks: []int{k}, gap: 56, cur: "l", prev: "l−1"}
+	if output {
+		d.cur, d.prev = "L", "L−1"
 	}
-	biggest := maxAbs(terms)
-	// Node positions in pixels: columns at x, rows gap apart (more when the
-	// edges carry whole products), in the box at (graphLeft, graphTop).
-	const xPrev, xL, xC = 0.0, 300.0, 520.0
-	const graphLeft, graphTop = 60, 96
-	gap := 56.0
-	if out <= maxPathSums {
-		gap = 84
+	for j := range d.terms {
+		d.terms[j] = s.PathTerm(j, k)
 	}
-	ks := []int{k} // the neurons of layer L−1 drawn
+	if out <= maxPathSums { // more room when the edges carry whole products
+		d.gap = 84
+	}
 	if in <= maxPathInAll {
-		ks = make([]int, in)
-		for i := range ks {
-			ks[i] = i
+		d.ks = make([]int, in)
+		for i := range d.ks {
+			d.ks[i] = i
 		}
 	}
-	rows := max(out, len(ks))
-	centre := func(i, n int) float64 { return (float64(rows-n)/2 + float64(i)) * gap }
+	d.rows = max(out, len(d.ks))
+	return d
+}
 
+// prime names the layer's f′: σ′ for the sigmoid, f′ otherwise.
+func (d pathsDrawing) prime() string {
+	if d.s.Layer.Act.Name == mathx.Sigmoid.Name {
+		return "σ′"
+	}
+	return "f′"
+}
+
+// centre returns the height of row i of a column of n nodes, centred.
+func (d pathsDrawing) centre(i, n int) float64 {
+	return (float64(d.rows-n)/2 + float64(i)) * d.gap
+}
+
+func (d pathsDrawing) prevName(k int) string { return fmt.Sprintf("a(%s)_%d", d.prev, k) }
+func (d pathsDrawing) curName(j int) string  { return fmt.Sprintf("a(%s)_%d", d.cur, j) }
+
+// nodes returns the neurons of both layers, the cost, and two invisible
+// corners that give the layout its height even when every node is on one
+// row (a layer of one neuron fed by one), which ECharts would otherwise
+// stretch without end.
+func (d pathsDrawing) nodes() []graphNode {
+	s := d.s
 	var nodes []graphNode
-	var links []graphLink
-	prevName := func(i int) string { return fmt.Sprintf("a(L−1)_%d", i) }
-	for i, kk := range ks {
+	for i, kk := range d.ks {
 		style := &opts.ItemStyle{Color: "#e6e6e6", BorderColor: "#aaa"}
-		if kk == k {
+		if kk == d.k {
 			style = &opts.ItemStyle{Color: "#9bb5e8", BorderColor: "#3a5fa8", BorderWidth: 2}
 		}
-		nodes = append(nodes, graphNode{Name: prevName(kk), X: xPrev, Y: centre(i, len(ks)), Value: s.APrev[kk],
+		nodes = append(nodes, graphNode{Name: d.prevName(kk), X: pathsPrevX, Y: d.centre(i, len(d.ks)), Value: s.APrev[kk],
 			ItemStyle: style, Label: textLabel(fmt.Sprintf("a_%d\n%s", kk, num(s.APrev[kk]))),
-			Tooltip: itemTooltip(fmt.Sprintf("a(L−1)_%d = %s;  ∂C0/∂a(L−1)_%d = %s", kk, num(s.APrev[kk]), kk, num(s.DC_daPrev[kk])))})
+			Tooltip: itemTooltip(fmt.Sprintf("a(%s)_%d = %s;  ∂C0/∂a(%s)_%d = %s", d.prev, kk, num(s.APrev[kk]), d.prev, kk, num(s.DC_daPrev[kk])))})
 	}
-	dCda := "∂C0/∂a_j"
-	if s.Y != nil {
-		dCda = "∂C0/∂a_j = 2(a_j − y_j)"
-	}
-	for j := range out {
-		jName := fmt.Sprintf("a(L)_%d", j)
-		nodes = append(nodes, graphNode{Name: jName, X: xL, Y: centre(j, out), Value: s.A[j],
+	for j := range s.Layer.Out() {
+		nodes = append(nodes, graphNode{Name: d.curName(j), X: pathsCurX, Y: d.centre(j, s.Layer.Out()), Value: s.A[j],
 			ItemStyle: &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b"},
 			Label:     textLabel(fmt.Sprintf("a_%d\n%s", j, num(s.A[j]))),
-			Tooltip: itemTooltip(fmt.Sprintf("neuron j = %d of layer L:  z_%d = %s,  a_%d = %s,  σ′(z_%d) = %s,  ∂C0/∂a_%d = %s",
-				j, j, num(s.Z[j]), j, num(s.A[j]), j, num(s.Da_dz[j]), j, num(s.DC_da[j])))})
-		for _, kk := range ks {
-			if kk == k {
-				continue
+			Tooltip: itemTooltip(fmt.Sprintf("neuron j = %d of layer %s:  z_%d = %s,  a_%d = %s,  %s(z_%d) = %s,  ∂C0/∂a_%d = %s",
+				j, d.cur, j, num(s.Z[j]), j, num(s.A[j]), d.prime(), j, num(s.Da_dz[j]), j, num(s.DC_da[j])))})
+	}
+	nodes = append(nodes, graphNode{Name: "C0", X: pathsCostX, Y: d.centre(0, 1), Value: s.C0,
+		ItemStyle: &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b"}, Label: textLabel("C0"),
+		Tooltip: itemTooltip("the cost C0")})
+	for _, corner := range []graphNode{{Name: "corner 1", X: pathsPrevX, Y: -d.gap / 2}, {Name: "corner 2", X: pathsCostX, Y: (float64(d.rows) - 0.5) * d.gap}} {
+		corner.Symbol = "none"
+		corner.Label = &opts.Label{Show: opts.Bool(false)}
+		corner.Tooltip = &opts.Tooltip{Show: opts.Bool(false)}
+		nodes = append(nodes, corner)
+	}
+	return nodes
+}
+
+// links returns the faint edges from the other neurons drawn, the edges
+// from each a_j to the cost, and the path edges from a_k, labelled with
+// their terms.
+func (d pathsDrawing) links() []graphLink {
+	s, k := d.s, d.k
+	var links []graphLink
+	for j := range s.Layer.Out() {
+		for _, kk := range d.ks {
+			if kk != k {
+				links = append(links, graphLink{Source: d.prevName(kk), Target: d.curName(j), Value: s.PathTerm(j, kk),
+					LineStyle: &opts.LineStyle{Color: "#ddd", Width: 1}, Label: &opts.Label{Show: opts.Bool(false)}})
 			}
-			links = append(links, graphLink{Source: prevName(kk), Target: jName, Value: s.PathTerm(j, kk),
-				LineStyle: &opts.LineStyle{Color: "#ddd", Width: 1}, Label: &opts.Label{Show: opts.Bool(false)}})
 		}
-		links = append(links, graphLink{Source: jName, Target: "C0", Value: s.DC_da[j],
+		links = append(links, graphLink{Source: d.curName(j), Target: "C0", Value: s.DC_da[j],
 			LineStyle: &opts.LineStyle{Color: colorMuted, Width: 1},
 			Label:     edgeLabel("middle", "#555", fmt.Sprintf("∂C0/∂a_%d = %s", j, num(s.DC_da[j])))})
 	}
-	for j, t := range terms {
+	biggest := maxAbs(d.terms)
+	for j, t := range d.terms {
 		color := colorNegative
 		if t > 0 {
 			color = colorPositive
@@ -329,46 +371,44 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 			width += float32(7 * math.Abs(t) / biggest)
 		}
 		text := num(t)
-		if out <= maxPathSums {
+		if len(d.terms) <= maxPathSums {
 			text = fmt.Sprintf("%s × %s × %s = %s", paren(s.Layer.Weight(j, k)), paren(s.Da_dz[j]), paren(s.DC_da[j]), text)
 		}
-		links = append(links, graphLink{Source: prevName(k), Target: fmt.Sprintf("a(L)_%d", j), Value: t,
+		links = append(links, graphLink{Source: d.prevName(k), Target: d.curName(j), Value: t,
 			LineStyle: &opts.LineStyle{Color: color, Width: width, Opacity: opts.Float(0.9)},
 			Label:     edgeLabel("insideEndTop", color, text)})
 	}
-	nodes = append(nodes, graphNode{Name: "C0", X: xC, Y: centre(0, 1), Value: s.C0,
-		ItemStyle: &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b"}, Label: textLabel("C0"),
-		Tooltip: itemTooltip("the cost C0")})
-	// Two invisible corners give the layout its height even when every node
-	// is on one row (a layer of one neuron fed by one), which ECharts would
-	// otherwise stretch without end.
-	for _, corner := range []graphNode{{Name: "corner 1", X: xPrev, Y: -gap / 2}, {Name: "corner 2", X: xC, Y: (float64(rows) - 0.5) * gap}} {
-		corner.Symbol = "none"
-		corner.Label = &opts.Label{Show: opts.Bool(false)}
-		corner.Tooltip = &opts.Tooltip{Show: opts.Bool(false)}
-		nodes = append(nodes, corner)
-	}
+	return links
+}
 
-	sum := fmt.Sprintf("the %d path terms on the edges", out)
-	if out <= maxPathSums {
-		parts := make([]string, out)
-		for j, t := range terms {
+// option returns the chart: the graph, with the path formula and the sum
+// in the subtitle.
+func (d pathsDrawing) option() *option {
+	s, k := d.s, d.k
+	dCda := "∂C0/∂a_j"
+	if s.Y != nil {
+		dCda = "∂C0/∂a_j = 2(a_j − y_j)"
+	}
+	sum := fmt.Sprintf("the %d path terms on the edges", len(d.terms))
+	if len(d.terms) <= maxPathSums {
+		parts := make([]string, len(d.terms))
+		for j, t := range d.terms {
 			parts[j] = paren(t)
 		}
 		sum = strings.Join(parts, " + ")
 	}
-	sub := fmt.Sprintf("path through neuron j:  w_j%d · σ′(z_j) · %s   (red raises C0, blue lowers it)\n∂C0/∂a(L−1)_%d = Σ_j (path terms) = %s = %s",
-		k, dCda, k, sum, num(s.DC_daPrev[k]))
+	sub := fmt.Sprintf("path through neuron j:  w_j%d · %s(z_j) · %s   (red raises C0, blue lowers it)\n∂C0/∂a(%s)_%d = Σ_j (path terms) = %s = %s",
+		k, d.prime(), dCda, d.prev, k, sum, num(s.DC_daPrev[k]))
 	column := func(text string, x float64) opts.Title {
-		return opts.Title{Title: text, Left: fmt.Sprint(graphLeft + int(x)), Top: "80", TextAlign: "center",
+		return opts.Title{Title: text, Left: fmt.Sprint(pathsLeft + int(x)), Top: "80", TextAlign: "center",
 			TitleStyle: &opts.TextStyle{FontSize: 12, FontWeight: "normal", Color: "#555"}}
 	}
 	opt := &option{
-		Title: []opts.Title{title(fmt.Sprintf("Every path from a(L−1)_%d to the cost C0", k), sub),
-			column("layer L−1: a_k", xPrev), column("layer L: a_j", xL), column("cost", xC)},
+		Title: []opts.Title{title(fmt.Sprintf("Every path from a(%s)_%d to the cost C0", d.prev, k), sub),
+			column("layer "+d.prev+": a_k", pathsPrevX), column("layer "+d.cur+": a_j", pathsCurX), column("cost", pathsCostX)},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		Series: []series{{
-			Type: "graph", Name: "paths", Layout: "none", Data: nodes, Links: links,
+			Type: "graph", Name: "paths", Layout: "none", Data: d.nodes(), Links: d.links(),
 			SymbolSize:     46,
 			Label:          &opts.Label{Show: opts.Bool(true), Color: "#111", FontSize: 12, LineHeight: 15},
 			EdgeSymbol:     []string{"none", "arrow"},
@@ -376,8 +416,6 @@ func Paths(s mathx.LayerStep, k int) *display.Chart {
 			LineStyle:      &opts.LineStyle{Opacity: opts.Float(1)},
 		}},
 	}
-	graphBox(&opt.Series[0], graphLeft, graphTop, int(xC), int(gap)*rows)
-	c := newChart(fmt.Sprintf("Paths from a(L−1)_%d to C0", k), opt)
-	c.Height = graphTop + int(gap)*rows + 10
-	return c
+	graphBox(&opt.Series[0], pathsLeft, pathsTop, int(pathsCostX), int(d.gap)*d.rows)
+	return opt
 }

@@ -28,7 +28,10 @@ func TestGradientBars(t *testing.T) {
 	}
 	c := GradientBars(g)
 	opt := optionOf(t, c)
-	params := net.Params()
+	params, err := net.Params()
+	if err != nil {
+		t.Fatal(err)
+	}
 	names := opt.YAxis[0].Data.([]string)
 	if len(names) != len(params) {
 		t.Fatalf("%d bars, want one per parameter: %d", len(names), len(params))
@@ -145,16 +148,20 @@ func TestPaths(t *testing.T) {
 		t.Fatal(err)
 	}
 	for l, s := range steps {
+		cur, prev := "l", "l−1"
+		if l == len(steps)-1 {
+			cur, prev = "L", "L−1"
+		}
 		for k := range s.Layer.In() {
-			opt := optionOf(t, Paths(s, k))
-			from := fmt.Sprintf("a(L−1)_%d", k)
+			opt := optionOf(t, Paths(net, mathx.Example{X: x, Y: y}, l+1, k))
+			from := fmt.Sprintf("a(%s)_%d", prev, k)
 			sum, paths := 0.0, 0
 			for _, link := range opt.Series[0].Links {
 				if link.Source != from {
 					continue
 				}
 				var j int
-				if _, err := fmt.Sscanf(link.Target, "a(L)_%d", &j); err != nil {
+				if _, err := fmt.Sscanf(link.Target, "a("+cur+")_%d", &j); err != nil {
 					t.Fatalf("edge from %s to %q", from, link.Target)
 				}
 				if want := s.PathTerm(j, k); link.Value != want {
@@ -181,23 +188,16 @@ func TestPaths(t *testing.T) {
 
 func TestPathsBadInput(t *testing.T) {
 	net, x, y := testNetwork(t)
-	steps, _ := net.Steps(x, y)
-	wantErr(t, Paths(steps[1], 4), "Paths", "no neuron k = 4", "0 to 3")
-	wantErr(t, Paths(steps[1], -1), "Paths", "no neuron k = -1")
-	wantErr(t, Paths(mathx.LayerStep{}, 0), "Paths", "no layer")
-	s := steps[1]
-	s.Da_dz = []float64{0.1, math.NaN()}
-	wantErr(t, Paths(s, 0), "Paths", "Da_dz[1] is NaN")
-	s = steps[1]
-	s.DC_da = s.DC_da[:1]
-	wantErr(t, Paths(s, 0), "Paths", "DC_da has 1 values, want 2")
+	ex := mathx.Example{X: x, Y: y}
+	wantErr(t, Paths(net, ex, 2, 4), "Paths", "no neuron k = 4 in layer 1", "0 to 3")
+	wantErr(t, Paths(net, ex, 2, -1), "Paths", "no neuron k = -1")
+	wantErr(t, Paths(net, ex, 3, 0), "Paths", "layer l = 3 does not exist", "layers 1 to 2")
+	wantErr(t, Paths(net, ex, 0, 0), "Paths", "layer l = 0 does not exist")
+	wantErr(t, Paths(nil, ex, 1, 0), "Paths", "the network is nil")
+	wantErr(t, Paths(net, mathx.Example{X: x, Y: []float64{math.NaN(), 0}}, 2, 0), "Paths", "y[0] = NaN")
 
 	wide, _ := mathx.NewNetwork([]int{2, 13}, mathx.Sigmoid, 1)
-	ws, err := wide.Steps([]float64{1, 0}, make([]float64, 13))
-	if err != nil {
-		t.Fatal(err)
-	}
-	wantErr(t, Paths(ws[0], 0), "Paths", "13 neurons", "at most 12")
+	wantErr(t, Paths(wide, mathx.Example{X: []float64{1, 0}, Y: make([]float64, 13)}, 1, 0), "Paths", "13 neurons", "at most 12")
 }
 
 // A layer fed by many neurons is drawn with a_k alone on its side.
@@ -205,11 +205,7 @@ func TestPathsWideInput(t *testing.T) {
 	net, _ := mathx.NewNetwork([]int{20, 3}, mathx.Sigmoid, 1)
 	x := make([]float64, 20)
 	x[7] = 1
-	steps, err := net.Steps(x, []float64{0, 1, 0})
-	if err != nil {
-		t.Fatal(err)
-	}
-	opt := optionOf(t, Paths(steps[0], 7))
+	opt := optionOf(t, Paths(net, mathx.Example{X: x, Y: []float64{0, 1, 0}}, 1, 7))
 	if got := len(opt.Series[0].Data.([]graphNode)); got != 1+3+1+2 {
 		t.Errorf("%d nodes, want a_7, the 3 neurons of layer L, C0 and two invisible corners", got)
 	}

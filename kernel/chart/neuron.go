@@ -13,145 +13,108 @@ import (
 // curvePoints is how many points sample a curve C0(w) or C0(b).
 const curvePoints = 201
 
-// neuronParam is the parameter of the single-neuron case that a chart varies:
-// the weight w(L) or the bias b(L).
-type neuronParam struct {
-	sym      string // "w(L)" or "b(L)"
-	dz       string // ∂z(L)/∂param written as the factor it is: "a(L−1)" or "1"
-	isWeight bool
-}
-
-var (
-	paramW = neuronParam{sym: "w(L)", dz: "a(L−1)", isWeight: true}
-	paramB = neuronParam{sym: "b(L)", dz: "1"}
-)
-
-// parseNeuronParam reads "w" or "b" (case, spaces and a trailing "(L)" are
-// ignored).
-func parseNeuronParam(s string) (neuronParam, bool) {
-	switch strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), "(l)") {
-	case "w":
-		return paramW, true
-	case "b":
-		return paramB, true
-	}
-	return neuronParam{}, false
-}
-
-// value returns the parameter's value in s.
-func (p neuronParam) value(s mathx.NeuronStep) float64 {
-	if p.isWeight {
-		return s.W
-	}
-	return s.B
-}
-
-// slope returns ∂C0/∂param in s: DC_dw or DC_db.
-func (p neuronParam) slope(s mathx.NeuronStep) float64 {
-	if p.isWeight {
-		return s.DC_dw
-	}
-	return s.DC_db
-}
-
-// at returns the neuron of s with the parameter set to v.
-func (p neuronParam) at(s mathx.NeuronStep, v float64) mathx.NeuronStep {
-	if p.isWeight {
-		return mathx.Neuron(v, s.B, s.APrev, s.Y)
-	}
-	return mathx.Neuron(s.W, v, s.APrev, s.Y)
-}
-
-// halfSpan returns half the width of the interval of the parameter to draw
+// halfSpan returns half the width of the interval of the input p to draw
 // around its value in s: wide enough for z(L) to move by about ±4 from where
 // it is, which is where σ turns from 0 to 1. For b(L) that is 4; for w(L) it
-// is 4/|a(L−1)|, kept between 2 and 10 (with a(L−1) = 0 the cost does not
-// depend on w(L) at all).
-func (p neuronParam) halfSpan(s mathx.NeuronStep) float64 {
-	if p.isWeight {
+// is 4/|a(L−1)| and for a(L−1) it is 4/|w(L)|, kept between 2 and 10 (with
+// a(L−1) = 0 the cost does not depend on w(L) at all).
+func halfSpan(p mathx.NeuronInput, s mathx.NeuronStep) float64 {
+	switch p {
+	case mathx.NeuronWeight:
 		return min(10, max(2, 4/math.Abs(s.APrev)))
+	case mathx.NeuronAPrev:
+		return min(10, max(2, 4/math.Abs(s.W)))
 	}
 	return 4
 }
 
-// sample returns the neuron at curvePoints evenly spaced values of the
-// parameter from v − half to v + half, where v is its value in s; the middle
-// point is s itself.
-func (p neuronParam) sample(s mathx.NeuronStep, half float64) []mathx.NeuronStep {
+// sample returns the neuron at curvePoints evenly spaced values of the input
+// p from v − half to v + half, where v is its value in s; the middle point is
+// s itself.
+func sample(p mathx.NeuronInput, s mathx.NeuronStep, half float64) []mathx.NeuronStep {
 	out := make([]mathx.NeuronStep, curvePoints)
-	v, mid := p.value(s), curvePoints/2
+	v, mid := p.Value(s), curvePoints/2
 	for i := range out {
-		out[i] = p.at(s, v+half*float64(i-mid)/float64(mid))
+		out[i] = p.With(s, v+half*float64(i-mid)/float64(mid))
 	}
 	return out
 }
 
-// neuron checks the inputs of the single-neuron case and computes it.
-func neuron(w, b, aPrev, y float64) (mathx.NeuronStep, error) {
-	return mathx.NeuronWith(mathx.Sigmoid, w, b, aPrev, y)
+// held describes the inputs other than p and y, with their values in s, as
+// "b(L) = 0.1, a(L−1) = 0.5".
+func held(p mathx.NeuronInput, s mathx.NeuronStep) string {
+	var parts []string
+	for _, q := range mathx.NeuronInputs {
+		if q != p {
+			parts = append(parts, q.String()+" = "+num(q.Value(s)))
+		}
+	}
+	return strings.Join(parts, ", ")
 }
 
-// CostCurve draws the cost of the single-neuron case,
+// dzFactor writes ∂z(L)/∂p as the factor it is: "a(L−1)", "1" or "w(L)".
+func dzFactor(p mathx.NeuronInput) string {
+	switch p {
+	case mathx.NeuronWeight:
+		return "a(L−1)"
+	case mathx.NeuronBias:
+		return "1"
+	}
+	return "w(L)"
+}
+
+// CostCurve draws the cost of the single-neuron case s (made by mathx.Neuron),
 //
 //	C0 = (a(L) − y)²,  a(L) = σ(z(L)),  z(L) = w(L)·a(L−1) + b(L),
 //
-// as a function of one parameter, param = "w" for w(L) or "b" for b(L), the
-// others held at the values given. It marks the current point (param, C0) and
-// draws the tangent there, whose slope is the derivative mathx.Neuron computes:
+// as a function of its input p, the others held at their values in s. It
+// marks the current point (p, C0) and draws the tangent there, whose slope is
+// the derivative mathx.Neuron computes:
 //
-//	∂C0/∂w(L) = a(L−1)·σ′(z(L))·2(a(L) − y)   or   ∂C0/∂b(L) = σ′(z(L))·2(a(L) − y).
+//	∂C0/∂p = ∂z(L)/∂p · σ′(z(L)) · 2(a(L) − y),  with ∂z(L)/∂p = a(L−1), 1 or w(L).
 //
 // The curve spans the values where z(L) moves by about ±4 around its current value.
-func CostCurve(param string, w, b, aPrev, y float64) *display.Chart {
+func CostCurve(s mathx.NeuronStep, p mathx.NeuronInput) *display.Chart {
 	const name = "CostCurve"
-	p, ok := parseNeuronParam(param)
-	if !ok {
-		return failed(name, `unknown parameter %q: want "w" for w(L) or "b" for b(L)`, param)
-	}
-	s, err := neuron(w, b, aPrev, y)
-	if err != nil {
+	if err := p.Check(); err != nil {
 		return failed(name, "%w", err)
 	}
-	half := p.halfSpan(s)
-	curve := p.sample(s, half)
+	if err := s.Check(); err != nil {
+		return failed(name, "%w", err)
+	}
+	half := halfSpan(p, s)
+	curve := sample(p, s, half)
 	points := make([][2]float64, len(curve))
 	cMin, cMax := curve[0].C0, curve[0].C0
 	for i, c := range curve {
-		points[i] = [2]float64{p.value(c), c.C0}
+		points[i] = [2]float64{p.Value(c), c.C0}
 		cMin, cMax = math.Min(cMin, c.C0), math.Max(cMax, c.C0)
 	}
-	x0, c0, slope := p.value(s), s.C0, p.slope(s)
+	x0, c0, slope := p.Value(s), s.C0, p.DC(s)
 	tangent := tangentSegment(x0, c0, slope, half/3, cMax-cMin)
 
-	dC := "∂C0/∂" + p.sym
-	sub := fmt.Sprintf("a(L−1) = %s, y = %s, %s = %s:  z(L) = %s,  a(L) = %s,  C0 = %s\n%s = %s·σ′(z)·2(a−y) = %s",
-		num(aPrev), num(y), p.other().sym, num(p.other().value(s)), num(s.Z), num(s.A), num(s.C0), dC, p.dz, num(slope))
+	sym := p.String()
+	dC := "∂C0/∂" + sym
+	sub := fmt.Sprintf("%s, y = %s:  z(L) = %s,  a(L) = %s,  C0 = %s\n%s = %s·σ′(z)·2(a−y) = %s",
+		held(p, s), num(s.Y), num(s.Z), num(s.A), num(s.C0), dC, dzFactor(p), num(slope))
 	opt := &option{
-		Title:   []opts.Title{title("Cost C0 as "+p.sym+" varies", sub)},
+		Title:   []opts.Title{title("Cost C0 as "+sym+" varies", sub)},
 		Tooltip: &opts.Tooltip{Trigger: "axis"},
 		Legend:  &opts.Legend{Top: "60", Left: "10"},
 		Grid:    []grid{{Grid: opts.Grid{Left: "56", Right: "24", Top: "110", Bottom: "44"}}},
-		XAxis:   []xAxis{valueAxisX(p.sym)},
+		XAxis:   []xAxis{valueAxisX(sym)},
 		YAxis:   []yAxis{valueAxisY("C0")},
 		Series: []series{
-			{Type: "line", Name: "C0(" + p.sym + ")", Data: points, ShowSymbol: opts.Bool(false),
+			{Type: "line", Name: "C0(" + sym + ")", Data: points, ShowSymbol: opts.Bool(false),
 				LineStyle: &opts.LineStyle{Color: colorCurve, Width: 2}, ItemStyle: &opts.ItemStyle{Color: colorCurve}},
 			{Type: "line", Name: "tangent, slope " + dC + " = " + num(slope), Data: tangent, ShowSymbol: opts.Bool(false),
 				LineStyle: &opts.LineStyle{Color: colorTangent, Width: 2}, ItemStyle: &opts.ItemStyle{Color: colorTangent}},
-			{Type: "scatter", Name: "current " + p.sym, Data: [][2]float64{{x0, c0}}, SymbolSize: 10, Z: 3,
+			{Type: "scatter", Name: "current " + sym, Data: [][2]float64{{x0, c0}}, SymbolSize: 10, Z: 3,
 				ItemStyle: &opts.ItemStyle{Color: colorPoint},
 				Label:     pointLabel("(" + num(x0) + ", " + num(c0) + ")")},
 		},
 	}
-	return newChart("Cost C0 versus "+p.sym, opt)
-}
-
-// other returns the parameter that is not p: b(L) for w(L), w(L) for b(L).
-func (p neuronParam) other() neuronParam {
-	if p.isWeight {
-		return paramB
-	}
-	return paramW
+	return newChart("Cost C0 versus "+sym, opt)
 }
 
 // tangentSegment returns the two ends of the tangent line through (x0, c0)
@@ -166,7 +129,8 @@ func tangentSegment(x0, c0, slope, maxHalf, rise float64) [][2]float64 {
 	return [][2]float64{{x0 - d, c0 - slope*d}, {x0 + d, c0 + slope*d}}
 }
 
-// ComputationGraph draws the computation graph of the single-neuron case,
+// ComputationGraph draws the computation graph of the single-neuron case s
+// (made by mathx.Neuron),
 //
 //	w(L), a(L−1), b(L) → z(L) → a(L) → C0 ← y,
 //
@@ -174,10 +138,9 @@ func tangentSegment(x0, c0, slope, maxHalf, rise float64) [][2]float64 {
 // as mathx.Neuron computes it: ∂z/∂w = a(L−1), ∂z/∂a(L−1) = w(L), ∂z/∂b = 1,
 // ∂a/∂z = σ′(z) and ∂C0/∂a = 2(a − y). Under the graph, the chain rule
 // multiplies them along each path into ∂C0/∂w(L), ∂C0/∂b(L) and ∂C0/∂a(L−1).
-func ComputationGraph(w, b, aPrev, y float64) *display.Chart {
+func ComputationGraph(s mathx.NeuronStep) *display.Chart {
 	const name = "ComputationGraph"
-	s, err := neuron(w, b, aPrev, y)
-	if err != nil {
+	if err := s.Check(); err != nil {
 		return failed(name, "%w", err)
 	}
 	param := &opts.ItemStyle{Color: "#9bb5e8", BorderColor: "#3a5fa8", BorderWidth: 1.5}

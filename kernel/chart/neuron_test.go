@@ -14,17 +14,17 @@ func TestCostCurve(t *testing.T) {
 	const w, b, aPrev, y = 0.8, 0.1, 0.5, 1.0
 	s := mathx.Neuron(w, b, aPrev, y)
 	for _, c := range []struct {
-		param       string
+		param       mathx.NeuronInput
 		sym         string
 		value       float64
 		slope, half float64
 		at          func(v float64) mathx.NeuronStep
 	}{
-		{"w", "w(L)", w, s.DC_dw, 8, func(v float64) mathx.NeuronStep { return mathx.Neuron(v, b, aPrev, y) }},
-		{" W(L) ", "w(L)", w, s.DC_dw, 8, func(v float64) mathx.NeuronStep { return mathx.Neuron(v, b, aPrev, y) }},
-		{"b", "b(L)", b, s.DC_db, 4, func(v float64) mathx.NeuronStep { return mathx.Neuron(w, v, aPrev, y) }},
+		{mathx.NeuronWeight, "w(L)", w, s.DC_dw, 8, func(v float64) mathx.NeuronStep { return mathx.Neuron(v, b, aPrev, y) }},
+		{mathx.NeuronBias, "b(L)", b, s.DC_db, 4, func(v float64) mathx.NeuronStep { return mathx.Neuron(w, v, aPrev, y) }},
+		{mathx.NeuronAPrev, "a(L−1)", aPrev, s.DC_daPrev, 5, func(v float64) mathx.NeuronStep { return mathx.Neuron(w, b, v, y) }},
 	} {
-		ch := CostCurve(c.param, w, b, aPrev, y)
+		ch := CostCurve(s, c.param)
 		opt := optionOf(t, ch)
 		if len(opt.Series) != 3 {
 			t.Fatalf("%q: %d series, want curve, tangent and point", c.param, len(opt.Series))
@@ -89,17 +89,19 @@ func TestTangentSegmentStaysTheCurvesSize(t *testing.T) {
 }
 
 func TestCostCurveBadInput(t *testing.T) {
-	wantErr(t, CostCurve("x", 1, 0, 1, 1), "CostCurve", `unknown parameter "x"`, `"w"`, `"b"`)
-	wantErr(t, CostCurve("", 1, 0, 1, 1), "CostCurve", `unknown parameter ""`)
-	wantErr(t, CostCurve("w", math.NaN(), 0, 1, 1), "CostCurve", "w = NaN")
-	wantErr(t, CostCurve("b", 1, 0, 1, math.Inf(1)), "CostCurve", "y = +Inf")
-	wantErr(t, CostCurve("b", 1, 0, math.Inf(-1), 1), "CostCurve", "aPrev = -Inf")
+	wantErr(t, CostCurve(mathx.Neuron(1, 0, 1, 1), mathx.NeuronInput(3)), "CostCurve", "NeuronInput(3) is not an input of the neuron", "mathx.NeuronWeight")
+	wantErr(t, CostCurve(mathx.Neuron(math.NaN(), 0, 1, 1), mathx.NeuronWeight), "CostCurve", "w(L) = NaN")
+	wantErr(t, CostCurve(mathx.Neuron(1, 0, 1, math.Inf(1)), mathx.NeuronBias), "CostCurve", "y = +Inf")
+	wantErr(t, CostCurve(mathx.Neuron(1, 0, math.Inf(-1), 1), mathx.NeuronBias), "CostCurve", "a(L−1) = -Inf")
+	stale := mathx.Neuron(1, 0, 1, 1)
+	stale.W = 2
+	wantErr(t, CostCurve(stale, mathx.NeuronWeight), "CostCurve", "a field was changed after the step was made")
 }
 
 func TestComputationGraph(t *testing.T) {
 	const w, b, aPrev, y = 0.8, 0.1, 0.5, 1.0
 	s := mathx.Neuron(w, b, aPrev, y)
-	opt := optionOf(t, ComputationGraph(w, b, aPrev, y))
+	opt := optionOf(t, ComputationGraph(mathx.Neuron(w, b, aPrev, y)))
 	g := opt.Series[0]
 	if g.Type != "graph" || g.Layout != "none" {
 		t.Fatalf("series type %q layout %q, want a graph laid out by hand", g.Type, g.Layout)
@@ -167,19 +169,19 @@ func TestComputationGraph(t *testing.T) {
 			t.Errorf("the chain-rule products %q lack %s", products, num(v))
 		}
 	}
-	m := jsonOf(t, ComputationGraph(w, b, aPrev, y))
+	m := jsonOf(t, ComputationGraph(mathx.Neuron(w, b, aPrev, y)))
 	if x := path(t, m, "series", 0, "data", 0, "x"); x != 0.0 {
 		t.Errorf("the first node's x is %v in the JSON, want 0", x)
 	}
 }
 
 func TestComputationGraphBadInput(t *testing.T) {
-	wantErr(t, ComputationGraph(1, math.NaN(), 0.5, 1), "ComputationGraph", "b = NaN")
+	wantErr(t, ComputationGraph(mathx.Neuron(1, math.NaN(), 0.5, 1)), "ComputationGraph", "b(L) = NaN")
 }
 
 func TestNudge(t *testing.T) {
 	const w, b, aPrev, y = 0.8, 0.1, 0.5, 1.0
-	c := Nudge(w, b, aPrev, y)
+	c := Nudge(mathx.Neuron(w, b, aPrev, y))
 	optionOf(t, c)
 	const start = "var grid = "
 	i := strings.Index(c.Script, start)
@@ -238,7 +240,7 @@ func TestNudge(t *testing.T) {
 // With a(L−1) = 0 the cost does not depend on w(L): the curve is flat, and
 // the charts must still draw it.
 func TestFlatCost(t *testing.T) {
-	for _, c := range []*display.Chart{CostCurve("w", 1, 0.2, 0, 1), Nudge(1, 0.2, 0, 1)} {
+	for _, c := range []*display.Chart{CostCurve(mathx.Neuron(1, 0.2, 0, 1), mathx.NeuronWeight), Nudge(mathx.Neuron(1, 0.2, 0, 1))} {
 		if _, err := c.HTML(); err != nil {
 			t.Errorf("%s: %v", c.Title, err)
 		}
@@ -246,5 +248,5 @@ func TestFlatCost(t *testing.T) {
 }
 
 func TestNudgeBadInput(t *testing.T) {
-	wantErr(t, Nudge(0.8, 0.1, math.NaN(), 1), "Nudge", "aPrev = NaN")
+	wantErr(t, Nudge(mathx.Neuron(0.8, 0.1, math.NaN(), 1)), "Nudge", "a(L−1) = NaN")
 }

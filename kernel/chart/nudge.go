@@ -4,10 +4,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
-	"math"
+	"slices"
 	"strings"
 
 	"github.com/chainrule-go/backprop/kernel/display"
+	"github.com/chainrule-go/backprop/mathx"
 	"github.com/go-echarts/go-echarts/v2/opts"
 )
 
@@ -37,11 +38,11 @@ var nudgeRows = [][2]string{
 	{"∂C0/∂w(L) = a(L−1) · σ′(z) · 2(a−y)", "product"},
 }
 
-// Nudge is the nudge explorer of the single-neuron case: a slider under the
-// chart moves w(L) (b(L), a(L−1) and y stay as given) over 201 values around
-// w, and everything the chain rule connects follows it. The upper plot shows
-// C0(w(L)) with the current point and its tangent; the lower one the three
-// factors of
+// Nudge is the nudge explorer of the single-neuron case s (made by
+// mathx.Neuron): a slider under the chart moves w(L) (b(L), a(L−1) and y stay
+// as in s) over 201 values around it, and everything the chain rule connects
+// follows it. The upper plot shows C0(w(L)) with the current point and its
+// tangent; the lower one the three factors of
 //
 //	∂C0/∂w(L) = ∂z/∂w · ∂a/∂z · ∂C0/∂a = a(L−1) · σ′(z(L)) · 2(a(L) − y)
 //
@@ -50,22 +51,45 @@ var nudgeRows = [][2]string{
 // Every value is computed in Go by mathx.Neuron and embedded in the page; the
 // slider's script only looks them up, so the explorer also works in an
 // exported page, without the kernel.
-func Nudge(w, b, aPrev, y float64) *display.Chart {
+func Nudge(s mathx.NeuronStep) *display.Chart {
 	const name = "Nudge"
-	s, err := neuron(w, b, aPrev, y)
+	if err := s.Check(); err != nil {
+		return failed(name, "%w", err)
+	}
+	half := halfSpan(mathx.NeuronWeight, s)
+	g := newNudgeGrid(s, half)
+	cMin, cMax := slices.Min(g.C0), slices.Max(g.C0)
+	// The cost axis is fixed to the curve's range, so that it stays still as
+	// the slider moves the tangent, which is clipped where it leaves it.
+	rise := cMax - cMin
+	opt := nudgeOption(s, g, niceRange(cMin, cMax), tangentSegment(s.W, s.C0, s.DC_dw, half/3, rise))
+	data, err := json.Marshal(g)
 	if err != nil {
 		return failed(name, "%w", err)
 	}
-	half := paramW.halfSpan(s)
+	c := newChart("Nudge w(L)", opt)
+	c.Height = 500
+	c.Controls = nudgeControls(g, curvePoints/2)
+	c.Script += fmt.Sprintf(nudgeScript, data, half/3, rise)
+	return c
+}
+
+// newNudgeGrid computes the neuron s at every w(L) of the slider: curvePoints
+// values from w − half to w + half.
+func newNudgeGrid(s mathx.NeuronStep, half float64) nudgeGrid {
 	var g nudgeGrid
-	cMin, cMax := s.C0, s.C0
-	for _, n := range paramW.sample(s, half) {
+	for _, n := range sample(mathx.NeuronWeight, s, half) {
 		g.W, g.Z, g.A, g.C0 = append(g.W, n.W), append(g.Z, n.Z), append(g.A, n.A), append(g.C0, n.C0)
 		g.Dz_dw, g.Da_dz = append(g.Dz_dw, n.Dz_dw), append(g.Da_dz, n.Da_dz)
 		g.DC_da, g.DC_dw = append(g.DC_da, n.DC_da), append(g.DC_dw, n.DC_dw)
-		cMin, cMax = math.Min(cMin, n.C0), math.Max(cMax, n.C0)
 	}
-	mid := curvePoints / 2
+	return g
+}
+
+// nudgeOption returns the chart of Nudge: C0(w(L)) with the tangent and
+// point at s above, on a cost axis over costRange; the three factors and
+// their product below.
+func nudgeOption(s mathx.NeuronStep, g nudgeGrid, costRange [2]float64, tangent [][2]float64) *option {
 	pairs := func(ys []float64) [][2]float64 {
 		out := make([][2]float64, len(ys))
 		for i, v := range ys {
@@ -80,24 +104,19 @@ func Nudge(w, b, aPrev, y float64) *display.Chart {
 	}
 	product := line("product", "∂C0/∂w(L), the product", g.DC_dw, 1, colorTangent, 3, "solid")
 	product.MarkLine = &markLine{Symbol: "none", Silent: true, Label: &opts.Label{Show: opts.Bool(false)},
-		LineStyle: &opts.LineStyle{Color: colorPoint, Type: "dashed", Width: 1}, Data: []any{map[string]float64{"xAxis": w}}}
+		LineStyle: &opts.LineStyle{Color: colorPoint, Type: "dashed", Width: 1}, Data: []any{map[string]float64{"xAxis": s.W}}}
 	wAxis := func(gridIndex int, name string) xAxis {
 		a := valueAxisX(name)
 		a.GridIndex = gridIndex
 		return a
 	}
-	// The cost axis is fixed to the curve's range, so that it stays still as
-	// the slider moves the tangent, which is clipped where it leaves it.
-	rise := cMax - cMin
 	costAxis := valueAxisY("C0")
-	costRange := niceRange(cMin, cMax)
 	costAxis.Min, costAxis.Max = costRange[0], costRange[1]
-	tangent := tangentSegment(w, s.C0, s.DC_dw, half/3, rise)
 	factors := valueAxisY("")
 	factors.GridIndex = 1
-	opt := &option{
+	return &option{
 		Title: []opts.Title{title("Nudge w(L) and watch the chain rule",
-			fmt.Sprintf("drag the slider under the chart;  b(L) = %s,  a(L−1) = %s,  y = %s stay fixed", num(b), num(aPrev), num(y)))},
+			fmt.Sprintf("drag the slider under the chart;  b(L) = %s,  a(L−1) = %s,  y = %s stay fixed", num(s.B), num(s.APrev), num(s.Y)))},
 		Tooltip: &opts.Tooltip{Trigger: "axis"},
 		Legend: &opts.Legend{Top: "244", Left: "10",
 			Data: []string{"∂z/∂w = a(L−1)", "∂a/∂z = σ′(z)", "∂C0/∂a = 2(a−y)", "∂C0/∂w(L), the product"}},
@@ -112,7 +131,7 @@ func Nudge(w, b, aPrev, y float64) *display.Chart {
 			line("cost", "C0(w(L))", g.C0, 0, colorCurve, 2, "solid"),
 			{ID: "tangent", Type: "line", Name: "tangent", Data: tangent, ShowSymbol: opts.Bool(false),
 				LineStyle: &opts.LineStyle{Color: colorTangent, Width: 2}, ItemStyle: &opts.ItemStyle{Color: colorTangent}},
-			{ID: "point", Type: "scatter", Name: "current w(L)", Data: [][2]float64{{w, s.C0}}, SymbolSize: 11, Z: 3,
+			{ID: "point", Type: "scatter", Name: "current w(L)", Data: [][2]float64{{s.W, s.C0}}, SymbolSize: 11, Z: 3,
 				ItemStyle: &opts.ItemStyle{Color: colorPoint}},
 			line("dz_dw", "∂z/∂w = a(L−1)", g.Dz_dw, 1, colorMuted, 1.5, "dashed"),
 			line("da_dz", "∂a/∂z = σ′(z)", g.Da_dz, 1, "#3ba272", 1.5, "solid"),
@@ -120,15 +139,6 @@ func Nudge(w, b, aPrev, y float64) *display.Chart {
 			product,
 		},
 	}
-	data, err := json.Marshal(g)
-	if err != nil {
-		return failed(name, "%w", err)
-	}
-	c := newChart("Nudge w(L)", opt)
-	c.Height = 500
-	c.Controls = nudgeControls(g, mid)
-	c.Script += fmt.Sprintf(nudgeScript, data, half/3, rise)
-	return c
 }
 
 // nudgeControls returns the slider and the readout table, filled in for the

@@ -36,12 +36,12 @@ func (s Surface) check() error {
 		name  string
 		value [2]float64
 	}{{"X", s.X}, {"Y", s.Y}} {
-		if !finite(r.value[0]) || !finite(r.value[1]) || r.value[0] >= r.value[1] {
+		if !mathx.IsFinite(r.value[0]) || !mathx.IsFinite(r.value[1]) || r.value[0] >= r.value[1] {
 			return fmt.Errorf("the range Surface.%s = %v: want [min, max] with min < max, both finite", r.name, r.value)
 		}
 	}
 	for i, p := range s.Path {
-		if !finite(p[0]) || !finite(p[1]) {
+		if !mathx.IsFinite(p[0]) || !mathx.IsFinite(p[1]) {
 			return fmt.Errorf("the point Surface.Path[%d] = (%v, %v) is not finite", i, p[0], p[1])
 		}
 	}
@@ -57,44 +57,84 @@ func CostSurface(s Surface) *display.Chart {
 	if err := s.check(); err != nil {
 		return failed(name, "%v", err)
 	}
-	dx := (s.X[1] - s.X[0]) / surfaceCells
-	dy := (s.Y[1] - s.Y[0]) / surfaceCells
-	cells := make([][3]float64, 0, surfaceCells*surfaceCells)
-	lo, hi := math.Inf(1), math.Inf(-1)
+	cells, lo, hi, err := s.cells()
+	if err != nil {
+		return failed(name, "%v", err)
+	}
+	if lo == hi {
+		lo, hi = lo-1, hi+1
+	}
+	c := newChart(s.Title, s.option(cells, lo, hi))
+	if c.Title == "" {
+		c.Title = "Cost surface"
+	}
+	c.Height = 420
+	dx, dy := s.cellSize()
+	c.Script += fmt.Sprintf(`chart.setOption({tooltip: {formatter: function (p) {
+  if (p.seriesType === 'heatmap') {
+    return %s + ' = ' + chainruleNum(%v + (p.value[0] + 0.5) * %v) + ', ' + %s + ' = ' + chainruleNum(%v + (p.value[1] + 0.5) * %v) +
+      '<br>' + %s + ' = ' + chainruleNum(p.value[2]);
+  }
+  return (p.seriesName === 'path' ? 'step ' + p.dataIndex : p.seriesName) + ': ' + %s + ' = ' + chainruleNum(p.value[0]) + ', ' + %s + ' = ' + chainruleNum(p.value[1]);
+}}});
+`, jsText(s.XName), s.X[0], dx, jsText(s.YName), s.Y[0], dy, jsText(s.ZName), jsText(s.XName), jsText(s.YName))
+	return c
+}
+
+// cellSize returns the width and height of a heatmap cell.
+func (s Surface) cellSize() (dx, dy float64) {
+	return (s.X[1] - s.X[0]) / surfaceCells, (s.Y[1] - s.Y[0]) / surfaceCells
+}
+
+// cells evaluates F at the centre of every cell: (i, j, F(x_i, y_j)) for
+// the cell in column i and row j, with the lowest and highest value.
+func (s Surface) cells() (cells [][3]float64, lo, hi float64, err error) {
+	dx, dy := s.cellSize()
+	cells = make([][3]float64, 0, surfaceCells*surfaceCells)
+	lo, hi = math.Inf(1), math.Inf(-1)
 	for j := range surfaceCells {
 		y := s.Y[0] + (float64(j)+0.5)*dy
 		for i := range surfaceCells {
 			x := s.X[0] + (float64(i)+0.5)*dx
 			z := s.F(x, y)
-			if !finite(z) {
-				return failed(name, "F(%v, %v) is %v; want a finite value everywhere in the rectangle", x, y, z)
+			if !mathx.IsFinite(z) {
+				return nil, 0, 0, fmt.Errorf("F(%v, %v) is %v; want a finite value everywhere in the rectangle", x, y, z)
 			}
 			lo, hi = math.Min(lo, z), math.Max(hi, z)
 			cells = append(cells, [3]float64{float64(i), float64(j), z})
 		}
 	}
-	if lo == hi {
-		lo, hi = lo-1, hi+1
+	return cells, lo, hi, nil
+}
+
+// pathSeries returns the series that draw s.Path, its start and its end;
+// none when the path is empty.
+func (s Surface) pathSeries() []series {
+	if len(s.Path) == 0 {
+		return nil
 	}
+	end := s.Path[len(s.Path)-1]
+	return []series{
+		{Type: "line", Name: "path", Data: s.Path, XAxisIndex: 1, YAxisIndex: 1, Symbol: "circle", SymbolSize: 5, Z: 3,
+			LineStyle: &opts.LineStyle{Color: "#fff", Width: 2}, ItemStyle: &opts.ItemStyle{Color: "#fff", BorderColor: "#333"}},
+		{Type: "scatter", Name: "start", Data: [][2]float64{s.Path[0]}, XAxisIndex: 1, YAxisIndex: 1, SymbolSize: 12, Z: 4,
+			ItemStyle: &opts.ItemStyle{Color: "#ff7f0e", BorderColor: "#fff", BorderWidth: 2}, Label: sideLabel("start")},
+		{Type: "scatter", Name: "end", Data: [][2]float64{end}, XAxisIndex: 1, YAxisIndex: 1, SymbolSize: 12, Z: 4,
+			ItemStyle: &opts.ItemStyle{Color: "#e6194b", BorderColor: "#fff", BorderWidth: 2}, Label: sideLabel("end")},
+	}
+}
+
+// option returns the chart of the surface: the heatmap of cells on hidden
+// category axes, the path on value axes over the same rectangle, and the
+// colour scale from lo to hi.
+func (s Surface) option(cells [][3]float64, lo, hi float64) *option {
 	xValues, yValues := valueAxisX(s.XName), valueAxisY(s.YName)
 	xValues.Position, yValues.Position = "bottom", "left"
 	xValues.Min, xValues.Max = s.X[0], s.X[1]
 	yValues.Min, yValues.Max = s.Y[0], s.Y[1]
 	xValues.SplitLine, yValues.SplitLine = nil, nil
 	hidden := opts.Bool(false)
-	list := []series{{Type: "heatmap", Name: s.ZName, Data: cells}}
-	if len(s.Path) > 0 {
-		end := s.Path[len(s.Path)-1]
-		list = append(list,
-			series{Type: "line", Name: "path", Data: s.Path, XAxisIndex: 1, YAxisIndex: 1, Symbol: "circle", SymbolSize: 5, Z: 3,
-				LineStyle: &opts.LineStyle{Color: "#fff", Width: 2}, ItemStyle: &opts.ItemStyle{Color: "#fff", BorderColor: "#333"}},
-			series{Type: "scatter", Name: "start", Data: [][2]float64{s.Path[0]}, XAxisIndex: 1, YAxisIndex: 1, SymbolSize: 12, Z: 4,
-				ItemStyle: &opts.ItemStyle{Color: "#ff7f0e", BorderColor: "#fff", BorderWidth: 2}, Label: sideLabel("start")},
-			series{Type: "scatter", Name: "end", Data: [][2]float64{end}, XAxisIndex: 1, YAxisIndex: 1, SymbolSize: 12, Z: 4,
-				ItemStyle: &opts.ItemStyle{Color: "#e6194b", BorderColor: "#fff", BorderWidth: 2}, Label: sideLabel("end")},
-		)
-	}
-	opt := &option{
+	return &option{
 		Title:   []opts.Title{title(s.Title, s.Subtitle)},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		// Whole pixels per cell (450 / 50 by 300 / 50) leave no seams between the cells.
@@ -112,22 +152,8 @@ func CostSurface(s Surface) *display.Chart {
 			Precision: precisionFor(hi - lo), Text: []string{s.ZName, ""}, Orient: "vertical", Right: "10", Top: "middle",
 			ItemHeight: 180, InRange: &opts.VisualMapInRange{Color: []string{"#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"}},
 		}},
-		Series: list,
+		Series: append([]series{{Type: "heatmap", Name: s.ZName, Data: cells}}, s.pathSeries()...),
 	}
-	c := newChart(s.Title, opt)
-	if c.Title == "" {
-		c.Title = "Cost surface"
-	}
-	c.Height = 420
-	c.Script += fmt.Sprintf(`chart.setOption({tooltip: {formatter: function (p) {
-  if (p.seriesType === 'heatmap') {
-    return %s + ' = ' + chainruleNum(%v + (p.value[0] + 0.5) * %v) + ', ' + %s + ' = ' + chainruleNum(%v + (p.value[1] + 0.5) * %v) +
-      '<br>' + %s + ' = ' + chainruleNum(p.value[2]);
-  }
-  return (p.seriesName === 'path' ? 'step ' + p.dataIndex : p.seriesName) + ': ' + %s + ' = ' + chainruleNum(p.value[0]) + ', ' + %s + ' = ' + chainruleNum(p.value[1]);
-}}});
-`, jsText(s.XName), s.X[0], dx, jsText(s.YName), s.Y[0], dy, jsText(s.ZName), jsText(s.XName), jsText(s.YName))
-	return c
 }
 
 // Descent draws gradient descent on the single-neuron case: the cost
@@ -135,14 +161,16 @@ func CostSurface(s Surface) *display.Chart {
 //	C0(w(L), b(L)) = (σ(w(L)·a(L−1) + b(L)) − y)²
 //
 // as a surface over w(L) and b(L), and the path of steps steps of size eta
-// from (w, b) downhill, each (w, b) ← (w, b) − η (∂C0/∂w, ∂C0/∂b), taken by
+// downhill from the weight and bias of start (made by mathx.Neuron), with its
+// a(L−1) and y held, each (w, b) ← (w, b) − η (∂C0/∂w, ∂C0/∂b), taken by
 // mathx's Network.Step on a one-neuron network. The rectangle drawn contains
 // the whole path.
-func Descent(w, b, aPrev, y, eta float64, steps int) *display.Chart {
+func Descent(start mathx.NeuronStep, eta float64, steps int) *display.Chart {
 	const name = "Descent"
-	if _, err := neuron(w, b, aPrev, y); err != nil {
+	if err := start.Check(); err != nil {
 		return failed(name, "%w", err)
 	}
+	w, b, aPrev, y := start.W, start.B, start.APrev, start.Y
 	if steps < 1 || steps > maxDescentSteps {
 		return failed(name, "steps = %d: want 1 to %d", steps, maxDescentSteps)
 	}
@@ -164,7 +192,7 @@ func Descent(w, b, aPrev, y, eta float64, steps int) *display.Chart {
 			return failed(name, "%w", err)
 		}
 		p := [2]float64{layer.W[0], layer.B[0]}
-		if !finite(p[0]) || !finite(p[1]) {
+		if !mathx.IsFinite(p[0]) || !mathx.IsFinite(p[1]) {
 			return failed(name, "the descent diverged at step %d (w(L), b(L)) = (%v, %v); try a smaller η than %v", len(path), p[0], p[1], eta)
 		}
 		path = append(path, p)

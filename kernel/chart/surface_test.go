@@ -95,7 +95,7 @@ func TestCostSurfaceBadInput(t *testing.T) {
 
 func TestDescent(t *testing.T) {
 	const w, b, aPrev, y, eta, steps = -3.0, -1.0, 0.8, 1.0, 4.0, 80
-	opt := optionOf(t, Descent(w, b, aPrev, y, eta, steps))
+	opt := optionOf(t, Descent(mathx.Neuron(w, b, aPrev, y), eta, steps))
 	path := opt.Series[1].Data.([][2]float64)
 	if len(path) != steps+1 || path[0] != [2]float64{w, b} {
 		t.Fatalf("path of %d points from %v, want %d from (%v, %v)", len(path), path[0], steps+1, w, b)
@@ -124,8 +124,9 @@ func TestDescent(t *testing.T) {
 }
 
 func TestDescentBadInput(t *testing.T) {
-	wantErr(t, Descent(0, 0, 1, 1, 1, 0), "Descent", "steps = 0")
-	wantErr(t, Descent(0, 0, 1, 1, 1, maxDescentSteps+1), "Descent", "steps = 10001")
-	wantErr(t, Descent(0, 0, 1, 1, -1, 5), "Descent", "η = -1")
-	wantErr(t, Descent(0, 0, math.NaN(), 1, 1, 5), "Descent", "aPrev = NaN")
+	start := mathx.Neuron(0, 0, 1, 1)
+	wantErr(t, Descent(start, 1, 0), "Descent", "steps = 0")
+	wantErr(t, Descent(start, 1, maxDescentSteps+1), "Descent", "steps = 10001")
+	wantErr(t, Descent(start, -1, 5), "Descent", "η = -1")
+	wantErr(t, Descent(mathx.Neuron(0, 0, math.NaN(), 1), 1, 5), "Descent", "a(L−1) = NaN")
 }

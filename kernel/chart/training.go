@@ -30,7 +30,7 @@ func Training(stats []mathx.EpochStats) *display.Chart {
 			what string
 			v    float64
 		}{{"cost", s.Cost}, {"training cost", s.TrainCost}, {"accuracy", s.Accuracy}} {
-			if !finite(v.v) {
+			if !mathx.IsFinite(v.v) {
 				return failed(name, "epoch %d has %s %v", s.Epoch, v.what, v.v)
 			}
 		}

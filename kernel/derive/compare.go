@@ -3,6 +3,7 @@ package derive
 import (
 	"fmt"
 	"math/bits"
+	"slices"
 	"strings"
 
 	"github.com/chainrule-go/backprop/mathx"
@@ -105,13 +106,13 @@ func (c Check) at(fn string, xs []float64) Result {
 			continue
 		}
 		diff := ""
-		if finite(p.yours) {
+		if mathx.IsFinite(p.yours) {
 			diff = " (difference $" + Num(p.yours-p.fd, Digits) + "$)"
 		}
 		fmt.Fprintf(&b, "| $%s$ | $\\color{red}{%s}$ | $%s$ | ✗ %s%s |\n",
 			Num(p.x, 6), Num(p.yours, 6), Num(p.fd, 6), p.why, diff)
 		failed++
-		if !contains(whys, p.why) {
+		if !slices.Contains(whys, p.why) {
 			whys = append(whys, p.why)
 		}
 	}
@@ -136,15 +137,6 @@ func (c Check) at(fn string, xs []float64) Result {
 // safe makes LaTeX fit a Markdown table cell: a | would end the cell.
 func safe(tex string) string { return strings.ReplaceAll(tex, "|", `\vert `) }
 
-func contains(list []string, s string) bool {
-	for _, t := range list {
-		if t == s {
-			return true
-		}
-	}
-	return false
-}
-
 // run checks the inputs and compares Yours with the central difference of
 // F at each x.
 func (c Check) run(xs []float64) ([]point, error) {
@@ -167,7 +159,7 @@ func (c Check) run(xs []float64) ([]point, error) {
 	}
 	pts := make([]point, len(xs))
 	for i, x := range xs {
-		if !finite(x) {
+		if !mathx.IsFinite(x) {
 			return nil, fmt.Errorf("point %d: x = %v: %w", i, x, mathx.ErrNotFinite)
 		}
 		p, err := c.check(x)
@@ -190,7 +182,7 @@ func (c Check) check(x float64) (point, error) {
 	if err != nil {
 		return point{}, err
 	}
-	if !finite(fx) || !finite(fd) {
+	if !mathx.IsFinite(fx) || !mathx.IsFinite(fd) {
 		return point{}, fmt.Errorf("f is not finite there: f(x) = %v, and its central difference is %v: %w", fx, fd, mathx.ErrNotFinite)
 	}
 	p := point{x: x, fd: fd, fx: fx}
@@ -251,7 +243,7 @@ var ratios = []struct {
 // the values fv; it leaves the numbers to the caller.
 func (c Check) diagnose(v, fd, fx float64, fv []float64) string {
 	switch {
-	case !finite(v):
+	case !mathx.IsFinite(v):
 		return "yours is not a finite number here"
 	case agree(fd, 0, fx):
 		return "the slope here is 0, but yours is not"

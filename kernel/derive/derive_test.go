@@ -140,7 +140,7 @@ func TestNeuronHandWorked(t *testing.T) {
 //	2(a − y) = 2(0.59387 − 1) = −0.81225
 //	∂C0/∂w(L) = 0.35 · 0.24119 · (−0.81225) = −0.068567
 func TestNeuronSeedNumbers(t *testing.T) {
-	md := mustMarkdown(t, Neuron(mathx.Neuron(0.8, 0.1, 0.35, 1), Weight))
+	md := mustMarkdown(t, Neuron(mathx.Neuron(0.8, 0.1, 0.35, 1), mathx.NeuronWeight))
 	wantInOrder(t, md,
 		`**How $C_0$ changes with $w^{(L)}$**`,
 		`= 0.8 \times 0.35 + 0.1 = 0.38$`,
@@ -301,7 +301,7 @@ func TestCompareNeuron(t *testing.T) {
 			`✗ yours differs from the central difference by more than its error`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			r := CompareNeuron(s, Weight, yours(c.f))
+			r := CompareNeuron(s, mathx.NeuronWeight, yours(c.f))
 			if r.Err() != nil || r.Agree() {
 				t.Fatalf("err %v, agree %v", r.Err(), r.Agree())
 			}
@@ -310,13 +310,13 @@ func TestCompareNeuron(t *testing.T) {
 		})
 	}
 	dC_db := func(b float64) float64 { n := mathx.Neuron(0.8, b, 0.35, 1); return n.Da_dz * n.DC_da }
-	r := CompareNeuron(s, Bias, dC_db, -1, 0, 1.5)
+	r := CompareNeuron(s, mathx.NeuronBias, dC_db, -1, 0, 1.5)
 	if r.Err() != nil || !r.Agree() {
 		t.Fatalf("right ∂C0/∂b(L): err %v, agree %v\n%s", r.Err(), r.Agree(), r.Markdown())
 	}
 	wantInOrder(t, r.Markdown(), `| $b^{(L)}$ |`, "| $-1$ |", "| $0$ |", "| $1.5$ |", "at all 3 points")
 	dC_daPrev := func(a float64) float64 { n := mathx.Neuron(0.8, 0.1, a, 1); return n.W * n.Da_dz * n.DC_da }
-	if r := CompareNeuron(s, PrevActivation, dC_daPrev); !r.Agree() {
+	if r := CompareNeuron(s, mathx.NeuronAPrev, dC_daPrev); !r.Agree() {
 		t.Errorf("right ∂C0/∂a(L−1): %v\n%s", r.Err(), r.Markdown())
 	}
 }
@@ -326,7 +326,7 @@ func TestCompareNeuron(t *testing.T) {
 func TestCompareNeuronFactorMinusOne(t *testing.T) {
 	s := mathx.Neuron(2, -1, 0.5, 1)
 	noCost := func(w float64) float64 { n := mathx.Neuron(w, -1, 0.5, 1); return n.APrev * n.Da_dz }
-	wantInOrder(t, CompareNeuron(s, Weight, noCost).Markdown(), "✗ the sign is flipped")
+	wantInOrder(t, CompareNeuron(s, mathx.NeuronWeight, noCost).Markdown(), "✗ the sign is flipped")
 }
 
 func TestCheckFactors(t *testing.T) {
@@ -615,17 +615,17 @@ func TestBadInput(t *testing.T) {
 		want string
 		is   error
 	}{
-		{"Neuron NaN", Neuron(mathx.Neuron(math.NaN(), -1, 0.5, 1)).Err(), "derive.Neuron: w(L) = NaN", mathx.ErrNotFinite},
-		{"Neuron Inf y", Neuron(mathx.Neuron(2, -1, 0.5, math.Inf(1))).Err(), "derive.Neuron: y = +Inf", mathx.ErrNotFinite},
+		{"Neuron NaN", Neuron(mathx.Neuron(math.NaN(), -1, 0.5, 1)).Err(), "derive.Neuron: mathx: not a finite number: w(L) = NaN", mathx.ErrNotFinite},
+		{"Neuron Inf y", Neuron(mathx.Neuron(2, -1, 0.5, math.Inf(1))).Err(), "derive.Neuron: mathx: not a finite number: y = +Inf", mathx.ErrNotFinite},
 		{"Neuron stale", Neuron(stale).Err(), "the step's z(L) = 0, but w(L)·a(L−1) + b(L) = 3·0.5 + -1 = 0.5: a field was changed", nil},
 		{"Neuron hidden", Neuron(trace.Layer(1)).Err(), "is not 2(a(L) − y)", nil},
 		{"Neuron relu", Neuron(relu).Err(), "not a sigmoid neuron as mathx.Neuron makes it", nil},
 		{"Neuron literal", Neuron(mathx.NeuronStep{W: 1, APrev: 1}).Err(), "the step's z(L) = 0, but", nil},
-		{"Neuron Wrt", Neuron(good, Wrt(5)).Err(), "derive.Neuron: Wrt(5) is not an input of the neuron", nil},
-		{"CompareNeuron Wrt", CompareNeuron(good, -1, right).Err(), "derive.CompareNeuron: Wrt(-1) is not an input", nil},
-		{"CompareNeuron stale", CompareNeuron(stale, Weight, right).Err(), "derive.CompareNeuron: the step's z(L)", nil},
-		{"CompareNeuron nil", CompareNeuron(good, Weight, nil).Err(), "derive.CompareNeuron: there is no derivative to check: your function is nil", nil},
-		{"CompareNeuron NaN at", CompareNeuron(good, Bias, right, math.NaN()).Err(), "derive.CompareNeuron: point 0: x = NaN", mathx.ErrNotFinite},
+		{"Neuron input", Neuron(good, mathx.NeuronInput(5)).Err(), "derive.Neuron: mathx: bad configuration: NeuronInput(5) is not an input of the neuron", mathx.ErrConfig},
+		{"CompareNeuron input", CompareNeuron(good, -1, right).Err(), "derive.CompareNeuron: mathx: bad configuration: NeuronInput(-1) is not an input", mathx.ErrConfig},
+		{"CompareNeuron stale", CompareNeuron(stale, mathx.NeuronWeight, right).Err(), "derive.CompareNeuron: mathx: bad configuration: the step's z(L)", nil},
+		{"CompareNeuron nil", CompareNeuron(good, mathx.NeuronWeight, nil).Err(), "derive.CompareNeuron: there is no derivative to check: your function is nil", nil},
+		{"CompareNeuron NaN at", CompareNeuron(good, mathx.NeuronBias, right, math.NaN()).Err(), "derive.CompareNeuron: point 0: x = NaN", mathx.ErrNotFinite},
 		{"Compare nil yours", Compare("f'", nil, cube, 1).Err(), "derive.Compare: there is no derivative to check: your function is nil", nil},
 		{"Compare nil f", Compare("f'", right, nil, 1).Err(), "derive.Compare: there is no function to differentiate: f is nil", nil},
 		{"Compare no points", Compare("f'", right, cube).Err(), "derive.Compare: no points to check at: give at least one x", nil},
@@ -684,7 +684,7 @@ func TestShowError(t *testing.T) {
 		t.Error("a value made from bad input has text, or agrees")
 	}
 	out := captureStdout(t, func() { d.Show(); r.Show(); tab.Show() })
-	wantInOrder(t, out, "error: derive.Neuron: w(L) = NaN", "error: derive.Compare: there is no derivative", "error: derive.Layers: the network is nil")
+	wantInOrder(t, out, "error: derive.Neuron: mathx: not a finite number: w(L) = NaN", "error: derive.Compare: there is no derivative", "error: derive.Layers: the network is nil")
 }
 
 // captureStdout returns what f prints: outside a notebook, display prints

@@ -11,7 +11,7 @@ import (
 // prints the Markdown.
 func Example() {
 	s := mathx.Neuron(2, -1, 0.5, 1)
-	derive.Neuron(s, derive.Weight).Show()
+	derive.Neuron(s, mathx.NeuronWeight).Show()
 	// Output:
 	// **How $C_0$ changes with $w^{(L)}$**
 	//
@@ -35,7 +35,7 @@ func ExampleCompareNeuron() {
 		a := mathx.Sigma(w*0.5 - 1)
 		return 0.5 * 2 * (a - 1) // a(L−1) · 2(a(L) − y), without σ′(z(L))
 	}
-	derive.CompareNeuron(s, derive.Weight, forgot).Show()
+	derive.CompareNeuron(s, mathx.NeuronWeight, forgot).Show()
 	// Output:
 	// **Your $\partial C_0 / \partial w^{(L)}$ against the central difference**
 	//

@@ -67,7 +67,8 @@ func Partial(n *mathx.Network, ex mathx.Example, p mathx.Param) Derivation {
 		what, v, dz, vNum, dzNum = "bias", `b_j^{(`+cur+`)}`, `1`, `b_{`+js+`}`+sup(l), `1`
 		dzVal, dC = 1, s.DC_db[j]
 	} else {
-		dzVal, dC = s.APrev[p.K], s.DC_dwAt(j, p.K)
+		dzVal = s.APrev[p.K]
+		dC, _ = s.DC_dwAt(j, p.K) // p passed n.Param, so it names a weight of layer l
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "**How $C_0$ changes with the %s $%s$**\n\n", what, v)
@@ -193,11 +194,14 @@ func sumTeX(terms []float64) string {
 // activationCost returns C0 of example ex as a function of the activation
 // a_k(l−1): the cost of layers l..L of n fed with aPrev, a_k replaced.
 func activationCost(n *mathx.Network, ex mathx.Example, l, k int, aPrev []float64) func(float64) float64 {
-	rest, _ := mathx.NewNetworkFrom(n.Layers[l-1:]...) // n passed Steps, so its layers fit; a nil rest makes Cost fail
+	rest, _ := mathx.NewNetworkFrom(n.Layers[l-1:]...) // n passed Steps, so its layers fit; a nil rest makes AverageCost fail
+	if rest != nil {
+		rest.Cost = n.Cost
+	}
 	return func(x float64) float64 {
 		a := slices.Clone(aPrev)
 		a[k] = x
-		c, err := rest.Cost([]mathx.Example{{X: a, Y: ex.Y}})
+		c, err := rest.AverageCost([]mathx.Example{{X: a, Y: ex.Y}})
 		if err != nil {
 			return math.NaN()
 		}

@@ -40,20 +40,6 @@ func fail(fn string, err error) Derivation {
 	return Derivation{err: fmt.Errorf("derive.%s: %w", fn, err)}
 }
 
-// finite reports whether v is neither NaN nor ±Inf.
-func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
-
-// checkFinite returns an error wrapping mathx.ErrNotFinite that names the
-// first of the named values that is NaN or infinite.
-func checkFinite(names []string, vs ...float64) error {
-	for i, v := range vs {
-		if !finite(v) {
-			return fmt.Errorf("%s = %v: %w", names[i], v, mathx.ErrNotFinite)
-		}
-	}
-	return nil
-}
-
 // step returns the finite-difference step h = 10⁻⁵·max(1, |x|), the size
 // mathx.CentralDiff suits for values of order 1, grown with x so that x ± h
 // stays distinct from x.

@@ -19,8 +19,10 @@ import (
 
 var (
 	mu      sync.Mutex
-	encoder *gob.Encoder // to the kernel; nil until the pipe is opened
-	acks    *gob.Decoder // from the kernel; nil until the first sync
+	pipe    *os.File     // $GONB_PIPE, to the kernel; nil until the first output
+	back    *os.File     // $GONB_PIPE_BACK, from the kernel; nil until the first sync
+	encoder *gob.Encoder // on pipe
+	acks    *gob.Decoder // on back
 	syncID  int
 	pipeErr error // set once if a pipe cannot be used; output then goes to stdout
 )
@@ -38,7 +40,7 @@ func send(data map[protocol.MIMEType]any) {
 		if err != nil {
 			pipeErr = err
 		} else {
-			encoder = gob.NewEncoder(f)
+			pipe, encoder = f, gob.NewEncoder(f)
 		}
 	}
 	if encoder != nil {
@@ -75,7 +77,7 @@ func syncLocked() error {
 		if err != nil {
 			return err
 		}
-		acks = gob.NewDecoder(f)
+		back, acks = f, gob.NewDecoder(f)
 	}
 	syncID++
 	req := &protocol.DisplayData{Data: map[protocol.MIMEType]any{

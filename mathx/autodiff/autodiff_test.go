@@ -1,0 +1,120 @@
+package autodiff
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/chainrule-go/backprop/mathx"
+)
+
+// Each operation's local derivative agrees with a central difference of its
+// forward value.
+func TestLocalDerivatives(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		f    func(x *Value) *Value
+		at   []float64
+	}{
+		{"add", func(x *Value) *Value { return Add(x, New(3, "")) }, []float64{-1, 2}},
+		{"mul", func(x *Value) *Value { return Mul(x, New(-1.5, "")) }, []float64{-1, 2}},
+		{"sigmoid", Sigmoid, []float64{-3, 0, 0.7, 4}},
+		{"relu", ReLU, []float64{-2, 0.5, 3}},
+		{"square", Square, []float64{-2, 0.3, 5}},
+		{"x·x + σ(x)", func(x *Value) *Value { return Add(Mul(x, x), Sigmoid(x)) }, []float64{-1, 0.5}},
+	} {
+		for _, x := range tc.at {
+			in := New(x, "x")
+			out := tc.f(in)
+			out.Backward()
+			fd := mathx.CentralDiff(func(v float64) float64 { return tc.f(New(v, "x")).Data }, x, 1e-6)
+			if math.Abs(in.Grad-fd) > 1e-8*max(1, math.Abs(fd)) {
+				t.Errorf("%s at %v: grad %v, central difference %v", tc.name, x, in.Grad, fd)
+			}
+		}
+	}
+}
+
+// A node used twice collects both paths: d(x·x)/dx = 2x.
+func TestPathsAdd(t *testing.T) {
+	x := New(3, "x")
+	y := Mul(x, x)
+	y.Backward()
+	if x.Grad != 6 {
+		t.Errorf("d(x·x)/dx at 3 = %v, want 6", x.Grad)
+	}
+	y.Backward() // again: gradients are reset, not doubled
+	if x.Grad != 6 {
+		t.Errorf("after a second Backward: %v, want 6", x.Grad)
+	}
+	nodes := y.Nodes()
+	if len(nodes) != 2 || nodes[1] != y {
+		t.Errorf("nodes %v: want x, then x·x last", nodes)
+	}
+}
+
+// The single neuron built from the pieces is mathx.Neuron.
+func TestNeuron(t *testing.T) {
+	w, b, aPrev, y := New(0.8, "w"), New(0.1, "b"), New(0.5, "a(L−1)"), 1.0
+	c0 := Square(Add(Sigmoid(Add(Mul(w, aPrev), b)), New(-y, "−y")))
+	c0.Backward()
+	n := mathx.Neuron(0.8, 0.1, 0.5, 1)
+	for _, tc := range []struct{ got, want float64 }{{c0.Data, n.C0}, {w.Grad, n.DC_dw}, {b.Grad, n.DC_db}, {aPrev.Grad, n.DC_daPrev}} {
+		if math.Abs(tc.got-tc.want) > 1e-15 {
+			t.Errorf("got %v, want %v", tc.got, tc.want)
+		}
+	}
+}
+
+// A network's graph has Network.Backprop's gradient, and ∂C0/∂x is the sum
+// over paths handed down to the input.
+func TestFromNetwork(t *testing.T) {
+	net, err := mathx.NewNetwork([]int{3, 4, 2}, mathx.Sigmoid, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ex := mathx.Example{X: []float64{0.2, -0.4, 0.9}, Y: []float64{1, 0}}
+	g, err := FromNetwork(net, ex)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.C0.Backward()
+	ref, _ := net.Backprop(ex.X, ex.Y)
+	if d := MaxDiff(g.Gradient(), ref); d > 1e-15 {
+		t.Errorf("max difference from Backprop %v", d)
+	}
+	steps, _ := net.Steps(ex.X, ex.Y)
+	for k, x := range g.X {
+		if math.Abs(x.Grad-steps[0].DC_daPrev[k]) > 1e-15 {
+			t.Errorf("∂C0/∂x_%d = %v, want %v", k, x.Grad, steps[0].DC_daPrev[k])
+		}
+	}
+	if math.Abs(g.C0.Data-steps[1].C0) > 1e-15 || g.C0.Find("w(2)_10") != g.W[1][1][0] || g.C0.Find("nope") != nil {
+		t.Error("C0 or Find is wrong")
+	}
+	if d := MaxDiff(g.Gradient(), mathx.Gradient{}); !math.IsInf(d, 1) {
+		t.Errorf("shapes differ: %v, want +Inf", d)
+	}
+}
+
+func TestFromNetworkErrors(t *testing.T) {
+	tanh, _ := mathx.NewNetwork([]int{2, 1}, mathx.Tanh, 1)
+	sig, _ := mathx.NewNetwork([]int{2, 1}, mathx.Sigmoid, 1)
+	ce, _ := mathx.NewNetwork([]int{2, 1}, mathx.Sigmoid, 1)
+	ce.Cost = mathx.CrossEntropy
+	for _, tc := range []struct {
+		n    *mathx.Network
+		ex   mathx.Example
+		want string
+	}{
+		{nil, mathx.Example{}, "no layers"},
+		{tanh, mathx.Example{X: []float64{1, 2}, Y: []float64{0}}, "layer 1 is tanh"},
+		{ce, mathx.Example{X: []float64{1, 2}, Y: []float64{0}}, "quadratic cost"},
+		{sig, mathx.Example{X: []float64{1}, Y: []float64{0}}, "shape"},
+		{sig, mathx.Example{X: []float64{1, 2}, Y: []float64{0, 1}}, "y has 2 entries"},
+	} {
+		if _, err := FromNetwork(tc.n, tc.ex); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("error %v, want %q", err, tc.want)
+		}
+	}
+}
