@@ -17,7 +17,8 @@ var benchPy string
 var benchCells = [][2]string{
 	{"print", "%%\nfmt.Println(\"hello\")"},
 	{"mathx", "import \"github.com/chainrule-go/backprop/mathx\"\n\n%%\nn := mathx.Neuron(0.8, 0.1, 0.5, 1.0)\nfmt.Printf(\"%.4f\\n\", n.DC_dw)"},
-	{"chart", "import \"github.com/chainrule-go/backprop/kernel/chart\"\n\n%%\nchart.CostCurve(\"w\", 0.8, 0.1, 0.5, 1.0).Show()"},
+	{"chart", "import (\n\t\"github.com/chainrule-go/backprop/kernel/chart\"\n\t\"github.com/chainrule-go/backprop/mathx\"\n)\n\n%%\n" +
+		"chart.CostCurve(mathx.Neuron(0.8, 0.1, 0.5, 1.0), mathx.NeuronWeight).Show()"},
 }
 
 func cmdBench(args []string) error {
