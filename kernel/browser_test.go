@@ -82,3 +82,36 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 		t.Error("the bad page passed")
 	}
 }
+
+// TestHiddenChartDrawsWhenShown: a chart whose box is hidden (display:none, as JupyterLab's
+// windowing hides cells out of view) waits for as long as it takes, well past the 600
+// animation frames after which the old loader gave up, and draws once the box is shown.
+func TestHiddenChartDrawsWhenShown(t *testing.T) {
+	p := testProject(t)
+	chromium := installedChromium(t)
+	a := testAssets(t)
+	captureOut(t)
+	dir := t.TempDir()
+	chart, err := (&display.Chart{Title: "hidden", Width: 300, Height: 200, Option: map[string]any{
+		"animation": false, "xAxis": map[string]any{"type": "value"}, "yAxis": map[string]any{"type": "value"},
+		"series": []any{map[string]any{"type": "line", "data": [][]float64{{0, 0}, {1, 1}}}},
+	}}).HTML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := portablePage(`<!DOCTYPE html><html><head><title>hidden</title></head><body><div data-reveal style="display:none">`+
+		chart+`</div></body></html>`, "hidden", a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "hidden.html"), []byte(page), 0o644)
+	results, err := p.browserCheck(chromium, []browserPage{
+		{Name: "hidden", URL: fileURL(filepath.Join(dir, "hidden.html")), Offline: true, Scenario: "reveal"},
+	}, filepath.Join(dir, "shots"), func(browserPage, browserResult) {})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := results[0]; !r.OK || r.Charts != 1 {
+		t.Errorf("the hidden chart did not draw once shown: %+v", r)
+	}
+}

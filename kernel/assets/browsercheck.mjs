@@ -188,6 +188,22 @@ async function resize(page, result) {
   result.notes.push(`charts resized with the sidebar (box widths ${during.join(', ')} px)`);
 }
 
+// reveal: a chart in a hidden box (display:none, as windowing hides cells) must not give
+// up: after more animation frames than the old loader's limit (600), the box is shown
+// and the chart must draw.
+async function reveal(page, result) {
+  await page.evaluate(() => new Promise((done) => {
+    let n = 0;
+    const frame = () => (++n >= 700 ? done() : requestAnimationFrame(frame));
+    requestAnimationFrame(frame);
+  }));
+  const early = await page.evaluate(() => [...document.querySelectorAll('[data-reveal] .chainrule-chart')]
+    .filter((b) => b.getAttribute('data-drawn') || b.querySelector('.chainrule-chart-error')).length);
+  if (early) result.problems.push(`${early} hidden charts were drawn or gave up before they were shown`);
+  await page.evaluate(() => document.querySelectorAll('[data-reveal]').forEach((e) => { e.style.display = 'block'; }));
+  result.notes.push('hidden charts drawn once shown, 700 frames later');
+}
+
 const scenarios = { secondView, resize };
 
 // ---- the check of one page ----
@@ -259,6 +275,7 @@ async function checkPage(browser, spec) {
     if (spec.frontEnd === 'classic') await runAllClassic(page);
     else if (spec.frontEnd) await runAllJupyterLab(page, spec);
     if (spec.scenario === 'scroll') await scrollThrough(page, result);
+    if (spec.scenario === 'reveal') await reveal(page, result);
     await waitForCharts(page);
     if (spec.frontEnd) await waitForMath(page); // exported pages typeset with KaTeX as they load
     if (scenarios[spec.scenario]) await scenarios[spec.scenario](page, result);
