@@ -74,32 +74,17 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 	}
 	var data []graphNode
 	var wrong []string
-	right, named := 0, 0
+	right := 0
 	for _, v := range nodes {
-		text := v.Label
-		if text == "" {
-			text = v.Op
+		node, ok, bad := graphNodeOf(v, yours)
+		node.Name, node.X, node.Y = id[v], float64(col[v])*dx, (float64(row[v])+float64(col[v]%2)/2)*dy
+		data = append(data, node)
+		if ok {
+			right++
 		}
-		style := &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b", BorderWidth: 1.5}
-		if len(v.Parents()) == 0 {
-			style = &opts.ItemStyle{Color: "#d9d9d9", BorderColor: "#777", BorderWidth: 1.5}
+		if bad != "" {
+			wrong = append(wrong, bad)
 		}
-		label := fmt.Sprintf("%s = %s\n∂ %s", text, num(v.Data), num(v.Grad))
-		if mine, ok := yours[v.Label]; ok && v.Label != "" {
-			named++
-			if math.Abs(mine-v.Grad) <= 1e-9+1e-6*math.Abs(v.Grad) {
-				right++
-				label += " ✓"
-				style = &opts.ItemStyle{Color: "#b7e4c7", BorderColor: colorRight, BorderWidth: 2.5}
-			} else {
-				wrong = append(wrong, fmt.Sprintf("%s (yours %s, the graph's %s)", v.Label, num(mine), num(v.Grad)))
-				label += " ✗"
-				style = &opts.ItemStyle{Color: "#f5c2c0", BorderColor: colorWrong, BorderWidth: 2.5}
-			}
-		}
-		tip := fmt.Sprintf("%s = %s, ∂out/∂%s = %s", text, num(v.Data), text, num(v.Grad))
-		data = append(data, graphNode{Name: id[v], X: float64(col[v]) * dx, Y: (float64(row[v]) + float64(col[v]%2)/2) * dy, Value: v.Data,
-			SymbolSize: 14, ItemStyle: style, Label: textLabel(label), Tooltip: itemTooltip(tip)})
 	}
 	for label := range yours {
 		if out.Find(label) == nil {
@@ -141,6 +126,34 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 	c := newChart("Computation graph", opt)
 	c.Height = max(defaultHeight, int(height)+170)
 	return c
+}
+
+// graphNodeOf is v's node in the graph, without its name and place: its label
+// shows its value and gradient. When yours names v, the node is marked: ok when
+// the learner's gradient agrees with v's, else bad says how they differ.
+func graphNodeOf(v *autodiff.Value, yours map[string]float64) (node graphNode, ok bool, bad string) {
+	text := v.Label
+	if text == "" {
+		text = v.Op
+	}
+	style := &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b", BorderWidth: 1.5}
+	if len(v.Parents()) == 0 {
+		style = &opts.ItemStyle{Color: "#d9d9d9", BorderColor: "#777", BorderWidth: 1.5}
+	}
+	label := fmt.Sprintf("%s = %s\n∂ %s", text, num(v.Data), num(v.Grad))
+	if mine, named := yours[v.Label]; named && v.Label != "" {
+		if math.Abs(mine-v.Grad) <= 1e-9+1e-6*math.Abs(v.Grad) {
+			ok = true
+			label += " ✓"
+			style = &opts.ItemStyle{Color: "#b7e4c7", BorderColor: colorRight, BorderWidth: 2.5}
+		} else {
+			bad = fmt.Sprintf("%s (yours %s, the graph's %s)", v.Label, num(mine), num(v.Grad))
+			label += " ✗"
+			style = &opts.ItemStyle{Color: "#f5c2c0", BorderColor: colorWrong, BorderWidth: 2.5}
+		}
+	}
+	tip := fmt.Sprintf("%s = %s, ∂out/∂%s = %s", text, num(v.Data), text, num(v.Grad))
+	return graphNode{Value: v.Data, SymbolSize: 14, ItemStyle: style, Label: textLabel(label), Tooltip: itemTooltip(tip)}, ok, bad
 }
 
 // wrapText breaks s into lines of at most n characters, at spaces.
