@@ -82,6 +82,7 @@ func cmdTest(args []string) error {
 		err = p.liveBrowserCheck(inst.Jupyter, chromium, notebooks)
 	}
 	record("browser: one lesson run live in Jupyter", start, err)
+	p.classroomStep(chromium, record)
 	fmt.Fprintf(out, "test: %d passed, %d failed\n", passed, failed)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d steps failed", failed, passed+failed)
