@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -30,7 +32,7 @@ func cmdHub(args []string) error {
 			return classKernel(args[1:])
 		}
 	}
-	fs := newFlags("hub", "--students FILE [--password-file F | --pam] [--admin NAME] [--ip 127.0.0.1] [--port 8000] [--ssl-cert F --ssl-key F]")
+	fs := newFlags("hub", "--students FILE (--password-file F | --pam) [--admin NAME] [--ip 127.0.0.1] [--port 8000] [--ssl-cert F --ssl-key F] [--install DIR] [--install-only]")
 	studentsFile := fs.String("students", "", "file with one student user name per line (required)")
 	passwordFile := fs.String("password-file", "", "file holding the class password (at least 8 characters); students log in with it")
 	pam := fs.Bool("pam", false, "students log in with their system password instead of a class password")
@@ -40,12 +42,27 @@ func cmdHub(args []string) error {
 	sslCert := fs.String("ssl-cert", "", "TLS certificate (PEM) for the hub's address")
 	sslKey := fs.String("ssl-key", "", "TLS key (PEM) for --ssl-cert")
 	install := fs.String("install", classDir, "folder of the shared install that every student's server and kernel run from")
+	installOnly := fs.Bool("install-only", false, "only build the shared install and the system-wide kernelspec (for a hub of your own, such as The Littlest JupyterHub)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if os.Geteuid() != 0 {
 		return errors.New("the hub needs root: it creates the students' accounts and runs each student's server as that student.\n" +
 			"Run it with sudo (sudo -E env PATH=$PATH go run ./kernel hub ...)")
+	}
+	if *installOnly {
+		p, _, err := setupHere()
+		if err != nil {
+			return err
+		}
+		c := classInstall{Dir: *install, SystemKernels: systemKernels}
+		if err := p.installClass(c); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "hub: the shared install is ready in %s; the kernelspec %s is in %s.\n"+
+			"hub: a hub of your own serves ECharts by starting each server with --ServerApp.extra_static_paths=%s\n",
+			c.Dir, kernelName, systemKernels, c.static())
+		return nil
 	}
 	if *studentsFile == "" {
 		return errors.New("--students FILE is required: one user name per line")

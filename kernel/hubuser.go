@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 import (
@@ -10,11 +12,13 @@ import (
 	"io/fs"
 	"os"
 	"os/exec"
+	"os/signal"
 	"os/user"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"syscall"
+	"time"
 )
 
 // What runs as a student: the two commands the hub and the kernelspec start through
@@ -167,10 +171,57 @@ func classKernel(args []string) error {
 	// GoNB compiles each cell in a folder under TMPDIR; lesson 07 keeps its trained
 	// network there too. Each student has their own.
 	os.Setenv("TMPDIR", tmp)
-	gonb := filepath.Join(c.bin(), "gonb")
-	argv := []string{gonb, "--kernel", args[0], "-go_work=" + c.module(),
-		"-logtostderr=false", "-stderrthreshold=WARNING", "-log_file=" + filepath.Join(state, "gonb.log")}
-	return syscall.Exec(gonb, argv, os.Environ())
+	gonb := exec.Command(filepath.Join(c.bin(), "gonb"), "--kernel", args[0], "-go_work="+c.module(),
+		"-logtostderr=false", "-stderrthreshold=WARNING", "-log_file="+filepath.Join(state, "gonb.log"))
+	gonb.Stdin, gonb.Stdout, gonb.Stderr = os.Stdin, os.Stdout, os.Stderr
+	return superviseKernel(gonb)
+}
+
+// superviseKernel runs the kernel as a child, passes the signals Jupyter sends on to
+// it, and once it has exited ends whatever it left in this session: GoNB starts gopls
+// in a process group of its own, and when GoNB dies abruptly (GoNB 0.11.4 panics
+// when a shutdown request and SIGTERM arrive together) gopls would run on, orphaned,
+// as the student. Jupyter starts each kernel in a new session, so the session is the
+// kernel's and nothing else's.
+func superviseKernel(cmd *exec.Cmd) error {
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT, syscall.SIGHUP, syscall.SIGQUIT)
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	for {
+		select {
+		case sig := <-sigs:
+			cmd.Process.Signal(sig)
+		case err := <-done:
+			endSession()
+			var exit *exec.ExitError
+			if errors.As(err, &exit) {
+				os.Exit(max(exit.ExitCode(), 1))
+			}
+			return err
+		}
+	}
+}
+
+// endSession stops the other processes of this process's session, if it leads one.
+func endSession() {
+	me, ok := readProc(os.Getpid())
+	if !ok || me.sid != me.pid {
+		return // not a session of our own: nothing here is ours alone
+	}
+	var rest []proc
+	for _, pr := range processes() {
+		if pr.sid == me.sid && pr.pid != me.pid && pr.uid == me.uid {
+			rest = append(rest, pr)
+			syscall.Kill(pr.pid, syscall.SIGTERM)
+		}
+	}
+	for _, pr := range waitGone(rest, nil, 3*time.Second) {
+		syscall.Kill(pr.pid, syscall.SIGKILL)
+	}
 }
 
 // seedBuildCache copies into cache every entry of the seed it lacks. Entries are

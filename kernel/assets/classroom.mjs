@@ -3,7 +3,7 @@
 // Input: one JSON argument
 //   {"chromium", "base", "password", "students": [...], "homes": {name: home}, "stranger",
 //    "lessons": folder, "welcome": file, "chainRule": file, "training": file, "install": dir, "screenshots": dir,
-//    "limitMs": longest any one wait may take}
+//    "limitMs": longest any one wait may take, "trainingLimitMs": the same while lesson 07 trains}
 // Output: one JSON line per check: {"check", "ok", "problems": [...], ...figures}.
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
 import { chromium } from 'playwright-core';
@@ -58,7 +58,7 @@ async function login(page, name) {
 }
 
 // promptCounts returns each code cell's execution count (0 before it has run).
-const promptCounts = () => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+const promptCounts = () => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell .jp-InputPrompt')]
   .map((p) => { const m = /\[(\d+)\]/.exec(p.textContent); return m ? Number(m[1]) : 0; });
 
 const labURL = (name, file) => `${job.base}user/${name}/lab/tree/${job.lessons}/${file}`;
@@ -66,9 +66,9 @@ const labURL = (name, file) => `${job.base}user/${name}/lab/tree/${job.lessons}/
 // kernelIdle waits until the student's server reports the notebook's kernel started
 // and idle. It asks the server's REST API from Node with the student's cookies, so a
 // reload of the page does not disturb it.
-async function kernelIdle(page, name, file) {
+async function kernelIdle(page, name, file, ms = limit) {
   const path = `${job.lessons}/${file}`;
-  const deadline = Date.now() + limit;
+  const deadline = Date.now() + ms;
   let last = 'no answer yet';
   while (Date.now() < deadline) {
     try {
@@ -85,49 +85,52 @@ async function kernelIdle(page, name, file) {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`${name}'s kernel for ${file} did not become idle within ${Math.round(limit / 1000)} s (last seen: ${last})`);
+  throw new Error(`${name}'s kernel for ${file} did not become idle within ${Math.round(ms / 1000)} s (last seen: ${last})`);
 }
 
 // openLesson opens a lesson in the student's Lab and waits for its kernel.
 async function openLesson(page, name, file) {
-  if (!page.url().startsWith(labURL(name, file))) await page.goto(labURL(name, file), { waitUntil: 'load', timeout: limit });
-  await waitFor(page, `${file} opening in JupyterLab for ${name}`, () => document.querySelectorAll('.jp-Notebook .jp-CodeCell').length > 0);
+  // ?reset: JupyterLab opens only this notebook instead of restoring the tabs open before.
+  if (!page.url().startsWith(labURL(name, file))) await page.goto(labURL(name, file) + '?reset', { waitUntil: 'load', timeout: limit });
+  await waitFor(page, `${file} opening in JupyterLab for ${name}`, () => document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell').length > 0);
   await kernelIdle(page, name, file);
 }
 
 // runAll clicks Run → Run All Cells and waits until every code cell has run and the
 // kernel is idle again. It returns the seconds until the first code cell finished and
 // until all had.
-async function runAll(page, name, file) {
+async function runAll(page, name, file, ms = limit) {
   // A cell's prompt shows [n] once it has run; n counts up across runs, so a re-run is
   // told apart from an earlier one by numbers above the highest shown before.
   const before = Math.max(0, ...(await page.evaluate(promptCounts)));
+  // Run All acts on the notebook that has the focus.
+  await page.click('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell .jp-InputPrompt >> nth=0');
   await page.click('.lm-MenuBar-itemLabel:text-is("Run")');
-  await page.click('li.lm-Menu-item[data-command="runmenu:run-all"]');
+  await page.click('li.lm-Menu-item[data-command="runmenu:run-all"]:not(.lm-mod-disabled)', { timeout: limit });
   const start = Date.now();
   await waitFor(page, `the first code cell of ${file} finishing for ${name}`, (before) => {
-    const p = document.querySelector('.jp-Notebook .jp-CodeCell .jp-InputPrompt');
+    const p = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell .jp-InputPrompt');
     const m = p && /\[(\d+)\]/.exec(p.textContent);
     return !!m && Number(m[1]) > before;
-  }, before);
+  }, before, ms);
   const first = (Date.now() - start) / 1000;
   await waitFor(page, `every code cell of ${file} running for ${name}`, (before) => {
-    const prompts = [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')];
+    const prompts = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell .jp-InputPrompt')];
     return prompts.length > 0 && prompts.every((p) => { const m = /\[(\d+)\]/.exec(p.textContent); return !!m && Number(m[1]) > before; });
-  }, before);
-  await kernelIdle(page, name, file);
+  }, before, ms);
+  await kernelIdle(page, name, file, ms);
   return { first, all: (Date.now() - start) / 1000 };
 }
 
 // settle waits until every chart box is drawn or says why not, and MathJax has
 // typeset every formula (no TeX left outside code).
 async function settle(page, name, file) {
-  await waitFor(page, `every chart of ${file} drawing for ${name}`, () => [...document.querySelectorAll('.chainrule-chart')].every(
+  await waitFor(page, `every chart of ${file} drawing for ${name}`, () => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .chainrule-chart')].every(
     (b) => b.getAttribute('data-drawn') === 'true' || b.querySelector('.chainrule-chart-error')));
   await waitFor(page, `MathJax typesetting every formula of ${file} for ${name}`, () => {
     const skip = 'pre, code, script, style, textarea, .cm-editor, .CodeMirror, mjx-container, .MathJax, .jp-InputArea-editor';
     const tex = /\$[^$]*\\[a-zA-Z]+|\$\$|\\frac|\\partial|\\sigma|\^\{|_\{/;
-    const walker = document.createTreeWalker(document.querySelector('.jp-Notebook'), NodeFilter.SHOW_TEXT);
+    const walker = document.createTreeWalker(document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook'), NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       if (n.parentElement && n.parentElement.closest(skip)) continue;
       if (tex.test(n.textContent)) return false;
@@ -139,7 +142,7 @@ async function settle(page, name, file) {
 // inspect counts charts (each must have inked at least 200 pixels) and typeset formulas.
 function inspect() {
   const problems = [];
-  const boxes = [...document.querySelectorAll('.chainrule-chart')];
+  const boxes = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .chainrule-chart')];
   boxes.forEach((box, i) => {
     const err = box.querySelector('.chainrule-chart-error');
     if (err) { problems.push(`chart ${i + 1}: ${err.textContent}`); return; }
@@ -152,12 +155,12 @@ function inspect() {
     }
     if (inked < 200) problems.push(`chart ${i + 1} drew ${inked} pixels`);
   });
-  const formulas = document.querySelectorAll('.jp-Notebook mjx-container').length;
+  const formulas = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook mjx-container').length;
   if (formulas === 0) problems.push('no formula was typeset');
   return { charts: boxes.length, formulas, problems };
 }
 
-const outputsText = () => [...document.querySelectorAll('.jp-Notebook .jp-OutputArea-output')].map((e) => e.innerText).join('\n');
+const outputsText = () => [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-OutputArea-output')].map((e) => e.textContent).join('\n');
 
 const shot = async (page, name) => {
   if (!job.screenshots) return undefined;
@@ -189,7 +192,7 @@ try {
       const t0 = Date.now();
       await login(page, name);
       await waitFor(page, `${name} landing in JupyterLab at ${job.welcome}`,
-        (url) => location.href.startsWith(url) && document.querySelectorAll('.jp-Notebook .jp-CodeCell').length > 0, labURL(name, job.welcome));
+        (url) => location.href.startsWith(url) && document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell').length > 0, labURL(name, job.welcome));
       await kernelIdle(page, name, job.welcome);
       r.loginSeconds = (Date.now() - t0) / 1000;
       await openLesson(page, name, job.chainRule);
@@ -208,6 +211,7 @@ try {
     } catch (e) {
       r.problems.push(e.message.split('\n')[0]);
     }
+    await page.evaluate(() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .chainrule-chart')?.scrollIntoView()).catch(() => {});
     r.screenshot = await shot(page, `${name}-${job.chainRule.replace('.ipynb', '')}`).catch(() => undefined);
     r.problems.push(...drain(name));
     report(r);
@@ -297,7 +301,7 @@ try {
   const train = async (name) => {
     const { page } = pages[name];
     await openLesson(page, name, job.training);
-    const t = await runAll(page, name, job.training);
+    const t = await runAll(page, name, job.training, job.trainingLimitMs || limit);
     const text = await page.evaluate(outputsText);
     const epochs = [...text.matchAll(/^epoch .*\((\d+(?:\.\d+)?) s\)\s*$/gm)].map((m) => Number(m[1]));
     return { runAllSeconds: t.all, trainSeconds: epochs.reduce((s, x) => s + x, 0), epochs: epochs.length, text };
