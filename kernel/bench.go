@@ -43,6 +43,7 @@ func cmdBench(args []string) error {
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
 	raw, err := cmd.Output()
+	p.reapKernelProcesses() // GoNB leaves its gopls running after the kernel stops
 	if err != nil {
 		return fmt.Errorf("the benchmark failed: %v\n%s", err, tailLines(stderr.String(), 15))
 	}

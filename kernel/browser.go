@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 )
 
 // chromiumPath is Debian's Chromium, the browser the checks drive.
@@ -23,55 +21,49 @@ func (p *project) ensureChromium() (string, error) {
 			return path, nil
 		}
 	}
-	_, aptErr := exec.LookPath("apt-get")
-	if os.Geteuid() != 0 || aptErr != nil {
-		return "", fmt.Errorf("the browser checks need Chromium, which is not installed.\n" +
-			"Install it (Debian or Ubuntu: sudo apt-get install -y chromium) and run the command again")
+	if err := p.aptGet(what, "about a minute", "chromium"); err != nil {
+		return "", fmt.Errorf("the browser checks need Chromium, which is not installed (%v).\n"+
+			"Install it (Debian or Ubuntu: sudo apt-get install -y chromium) and run the command again", err)
 	}
-	status(what, "installing Debian's chromium package (about a minute)...")
-	start := time.Now()
-	if err := p.runLogged("apt-get update", exec.Command("apt-get", "update")); err != nil {
-		return "", err
-	}
-	cmd := exec.Command("apt-get", "install", "-y", "chromium")
-	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-	if err := p.runLogged("apt-get install chromium", cmd); err != nil {
-		return "", err
-	}
-	status(what, "installed in "+seconds(time.Since(start)))
 	return chromiumPath, nil
 }
 
-// browserPage is one page for the browser check.
+// browserPage is one page for the browser check (see kernel/assets/browsercheck.mjs).
 type browserPage struct {
-	Name    string `json:"name"`
-	URL     string `json:"url"`
-	Offline bool   `json:"offline,omitempty"` // no network at all
-	Origin  string `json:"origin,omitempty"`  // only this origin may be contacted
-	RunAll  bool   `json:"runAll,omitempty"`  // run every cell in Jupyter first
-	// Ignore lists patterns of problems that come from Jupyter's own page, not the lesson.
-	Ignore []string `json:"ignore,omitempty"`
+	Name     string            `json:"name"`
+	URL      string            `json:"url"`
+	Offline  bool              `json:"offline,omitempty"`  // no network at all
+	Origin   string            `json:"origin,omitempty"`   // only this origin may be contacted
+	FrontEnd string            `json:"frontEnd,omitempty"` // "lab", "notebook7" or "classic": Run All first
+	Scenario string            `json:"scenario,omitempty"` // scroll, saved, secondView, resize or dark
+	Settings map[string]any    `json:"settings,omitempty"` // JupyterLab settings to store first
+	Viewport map[string]int    `json:"viewport,omitempty"` // width and height; default 1280×1000
+	Ignore   []string          `json:"ignore,omitempty"`   // problems that come from Jupyter, not the lesson
+	label    map[string]string // how the result line names the page: front end and lesson
 }
-
-// jupyterNoise is what classic Notebook 6's own page logs in Chromium: its MathJax 2
-// requests a web font at about:blank, which fails with a CORS error.
-var jupyterNoise = []string{`about:blank`, `^console error: Failed to load resource: net::ERR_FAILED$`}
 
 // browserResult is what the check found on one page.
 type browserResult struct {
-	Name       string   `json:"name"`
-	OK         bool     `json:"ok"`
-	Problems   []string `json:"problems"`
-	Charts     int      `json:"charts"`
-	Formulas   int      `json:"formulas"`
-	Sliders    int      `json:"sliders"` // moved, with the readout beside them changing
-	Screenshot string   `json:"screenshot"`
+	Name        string   `json:"name"`
+	OK          bool     `json:"ok"`
+	Problems    []string `json:"problems"`
+	Notes       []string `json:"notes"`
+	Charts      int      `json:"charts"`
+	Formulas    int      `json:"formulas"`
+	Sliders     int      `json:"sliders"` // moved, with the readout beside them changing
+	Screenshots []string `json:"screenshots"`
+	EChartsURL  string   `json:"echartsURL"` // where the page loaded ECharts from
+	Seconds     float64  `json:"seconds"`
 }
 
-func (r browserResult) String() string {
-	s := fmt.Sprintf("%-4s  %-40s %2d charts, %3d formulas, %d sliders", map[bool]string{true: "ok", false: "FAIL"}[r.OK], r.Name, r.Charts, r.Formulas, r.Sliders)
-	if r.Screenshot != "" {
-		s += "  (" + r.Screenshot + ")"
+// line formats a result as "<verb>: ok   <what>  N charts, M formulas, K sliders",
+// followed by its notes and, for a failure, its problems.
+func (r browserResult) line(verb, what string) string {
+	status := map[bool]string{true: "ok  ", false: "FAIL"}[r.OK]
+	s := fmt.Sprintf("%s: %s %s  %d charts, %d formulas, %d %s (%.1f s)", verb, status, what, r.Charts, r.Formulas,
+		r.Sliders, plural(r.Sliders, "slider"), r.Seconds)
+	if len(r.Notes) > 0 {
+		s += "; " + strings.Join(r.Notes, "; ")
 	}
 	for _, pr := range r.Problems {
 		s += "\n      " + pr
@@ -79,10 +71,17 @@ func (r browserResult) String() string {
 	return s + "\n"
 }
 
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
 // browserCheck opens each page in headless Chromium with kernel/assets/browsercheck.mjs
 // and requires that every chart drew pixels, every formula was typeset and the console
-// had no errors. Screenshots go to shots.
-func (p *project) browserCheck(chromium string, pages []browserPage, shots string) ([]browserResult, error) {
+// had no errors. It prints each result as it arrives with report. Screenshots go to shots.
+func (p *project) browserCheck(chromium string, pages []browserPage, shots string, report func(browserPage, browserResult)) ([]browserResult, error) {
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		return nil, err
 	}
@@ -96,28 +95,18 @@ func (p *project) browserCheck(chromium string, pages []browserPage, shots strin
 	}
 	cmd := exec.Command(node, filepath.Join(p.assetsDir(), "browsercheck.mjs"), string(job))
 	cmd.Dir = p.assetsDir()
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
 	var results []browserResult
-	sc := bufio.NewScanner(stdout)
-	sc.Buffer(make([]byte, 1<<20), 16<<20)
-	for sc.Scan() {
+	err = readJSONLines(cmd, func(line []byte) error {
 		var r browserResult
-		if err := json.Unmarshal(sc.Bytes(), &r); err != nil {
-			continue // not a result line
+		if err := json.Unmarshal(line, &r); err != nil {
+			return fmt.Errorf("%w from the browser check: %q", errNotJSON, line)
 		}
+		report(pages[len(results)], r)
 		results = append(results, r)
-		fmt.Fprint(out, "browser: "+r.String())
-	}
-	if err := cmd.Wait(); err != nil || len(results) != len(pages) {
-		return results, fmt.Errorf("the browser check stopped early (%v):\n%s", err, stderr.String())
+		return nil
+	})
+	if err != nil || len(results) != len(pages) {
+		return results, fmt.Errorf("the browser check stopped early after %d of %d pages: %v", len(results), len(pages), err)
 	}
 	return results, nil
 }

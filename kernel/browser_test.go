@@ -46,7 +46,7 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 		t.Fatal(err)
 	}
 	bad := `<!DOCTYPE html><html><head></head><body>` + orphan + `<p>Left as TeX: $\frac{\partial C_0}{\partial w}$</p>` +
-		`<div class="chainrule-chart" id="c2" style="width:300px;height:200px" data-drawn="true"></div>` +
+		`<div class="chainrule-chart" data-chart="c2" style="width:300px;height:200px" data-drawn="true"></div>` +
 		`<div><input type="range" min="0" max="10" value="5"><span>5</span></div>` +
 		`<script>console.error("boom")</script><img src="https://cdn.example.org/x.png"></body></html>`
 	os.WriteFile(filepath.Join(dir, "bad.html"), []byte(bad), 0o644)
@@ -54,14 +54,17 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 	results, err := p.browserCheck(chromium, []browserPage{
 		{Name: "good", URL: fileURL(filepath.Join(dir, "good.html")), Offline: true},
 		{Name: "bad", URL: fileURL(filepath.Join(dir, "bad.html")), Offline: true},
-	}, filepath.Join(dir, "shots"))
+	}, filepath.Join(dir, "shots"), func(browserPage, browserResult) {})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !results[0].OK || results[0].Charts != 1 || results[0].Formulas == 0 || results[0].Sliders != 1 {
 		t.Errorf("the good page failed: %+v", results[0])
 	}
-	if _, err := os.Stat(results[0].Screenshot); err != nil {
+	if len(results[0].Screenshots) != 1 {
+		t.Fatalf("want one screenshot, got %v", results[0].Screenshots)
+	}
+	if _, err := os.Stat(results[0].Screenshots[0]); err != nil {
 		t.Errorf("no screenshot: %v", err)
 	}
 	problems := strings.Join(results[1].Problems, "\n")

@@ -1,11 +1,10 @@
 package main
 
 import (
-	"bufio"
 	_ "embed"
 	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,25 +91,24 @@ type execOptions struct {
 	// HTMLDir, if set, receives nbconvert's page of each notebook that ran, as <name>.html
 	// (not yet portable: see portablePage).
 	HTMLDir string
+	// SaveDir, if set, receives each notebook that ran, with its outputs, unsigned.
+	SaveDir string
 }
 
-// execute runs each notebook through the project's kernel with nbclient, on a
-// temporary copy, and prints one line per notebook as it finishes.
-func (p *project) execute(j *jupyter, notebooks []string, opt execOptions) ([]checkResult, error) {
-	timeout := opt.Timeout
-	tmp, err := os.MkdirTemp("", "kernel-check-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
+// runnerItem is one notebook for runner.py: the temporary copy it executes, the
+// folder the kernel starts in, and where to write what the run produced.
+type runnerItem struct {
+	Name    string `json:"name"`
+	Copy    string `json:"copy"`
+	Workdir string `json:"workdir"`
+	HTML    string `json:"html,omitempty"`
+	Save    string `json:"save,omitempty"`
+}
 
-	type item struct {
-		Name    string `json:"name"`
-		Copy    string `json:"copy"`
-		Workdir string `json:"workdir"`
-		HTML    string `json:"html,omitempty"`
-	}
-	var items []item
+// runnerItems copies each notebook into a folder of its own under tmp: the runner
+// executes the copy, so the notebooks themselves are never written.
+func (p *project) runnerItems(notebooks []string, tmp string, opt execOptions) ([]runnerItem, error) {
+	var items []runnerItem
 	for i, nb := range notebooks {
 		data, err := os.ReadFile(nb)
 		if err != nil {
@@ -124,22 +122,39 @@ func (p *project) execute(j *jupyter, notebooks []string, opt execOptions) ([]ch
 		if err := os.WriteFile(cp, data, 0o644); err != nil {
 			return nil, err
 		}
-		it := item{Name: p.rel(nb), Copy: cp, Workdir: dir}
+		it := runnerItem{Name: p.rel(nb), Copy: cp, Workdir: dir}
+		if opt.SaveDir != "" {
+			it.Save = filepath.Join(opt.SaveDir, filepath.Base(nb))
+		}
 		if opt.HTMLDir != "" {
 			it.HTML = filepath.Join(opt.HTMLDir, strings.TrimSuffix(filepath.Base(nb), ".ipynb")+".html")
 		}
 		items = append(items, it)
 	}
+	return items, nil
+}
+
+// execute runs each notebook through the project's kernel with nbclient, on a
+// temporary copy, and prints one line per notebook as it finishes.
+func (p *project) execute(j *jupyter, notebooks []string, opt execOptions) ([]checkResult, error) {
+	tmp, err := os.MkdirTemp("", "kernel-check-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	items, err := p.runnerItems(notebooks, tmp, opt)
+	if err != nil {
+		return nil, err
+	}
 	job, err := json.Marshal(map[string]any{
 		"kernel":          kernelName,
-		"timeout":         int(timeout.Seconds()),
+		"timeout":         int(opt.Timeout.Seconds()),
 		"startup_timeout": 60,
 		"notebooks":       items,
 	})
 	if err != nil {
 		return nil, err
 	}
-
 	if err := os.MkdirAll(p.logDir(), 0o755); err != nil {
 		return nil, err
 	}
@@ -153,48 +168,44 @@ func (p *project) execute(j *jupyter, notebooks []string, opt execOptions) ([]ch
 	cmd := exec.Command(j.Python, "-c", runnerPy, string(job))
 	cmd.Dir = tmp
 	cmd.Stderr = logFile
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, fmt.Errorf("starting %s: %w", j.Python, err)
-	}
-	results, readErr := readResults(stdout, timeout)
-	waitErr := cmd.Wait()
-	if readErr != nil {
+	var results []checkResult
+	readErr := readJSONLines(cmd, func(line []byte) error {
+		res, err := checkEvent(line, opt.Timeout)
+		if res != nil {
+			results = append(results, *res)
+		}
+		return err
+	})
+	p.reapKernelProcesses() // GoNB leaves its gopls running after the kernel stops
+	if errors.Is(readErr, errNotJSON) {
 		return results, readErr
 	}
-	if waitErr != nil || len(results) != len(notebooks) {
-		return results, fmt.Errorf("the notebook runner stopped early (%v); its log is %s:\n%s", waitErr, logPath, tail(logPath, 15))
+	if readErr != nil || len(results) != len(notebooks) {
+		return results, fmt.Errorf("the notebook runner stopped early (%v); its log is %s:\n%s", readErr, logPath, tail(logPath, 15))
 	}
 	return results, nil
 }
 
-// readResults prints the runner's events as they arrive and collects the results.
-func readResults(r io.Reader, timeout time.Duration) ([]checkResult, error) {
-	var results []checkResult
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 1<<20), 64<<20)
-	for sc.Scan() {
-		var res checkResult
-		if err := json.Unmarshal(sc.Bytes(), &res); err != nil {
-			return results, fmt.Errorf("unreadable line from the notebook runner: %q", sc.Text())
-		}
-		switch res.Event {
-		case "start":
-			fmt.Fprintf(out, "check: running %s ...\n", res.Name)
-		case "done":
-			if res.OK {
-				if err := keepsPromise(res.Name, res.Printed); err != nil {
-					res.OK, res.Kind, res.Message = false, "promise", err.Error()
-				}
-			}
-			results = append(results, res)
-			fmt.Fprint(out, res.report(timeout))
-		}
+// checkEvent reads one line of the runner: it prints a start, and prints and returns a
+// notebook's result, held to the promise the lesson makes.
+func checkEvent(line []byte, timeout time.Duration) (*checkResult, error) {
+	var res checkResult
+	if err := json.Unmarshal(line, &res); err != nil {
+		return nil, fmt.Errorf("%w from the notebook runner: %q", errNotJSON, line)
 	}
-	return results, sc.Err()
+	switch res.Event {
+	case "start":
+		fmt.Fprintf(out, "check: running %s ...\n", res.Name)
+	case "done":
+		if res.OK {
+			if err := keepsPromise(res.Name, res.Printed); err != nil {
+				res.OK, res.Kind, res.Message = false, "promise", err.Error()
+			}
+		}
+		fmt.Fprint(out, res.report(timeout))
+		return &res, nil
+	}
+	return nil, nil
 }
 
 // report formats a result: a line with the time, and for a failure the cell,

@@ -27,14 +27,12 @@ const (
 // classroomStudents are the throwaway accounts the step creates and removes.
 var classroomStudents = []string{"bp-student1", "bp-student2", "bp-student3"}
 
-// classroomStep runs the classroom check and records it, or says why it is skipped.
-func (p *project) classroomStep(chromium string, record func(string, time.Time, error)) {
+// classroom is the classroom step of `kernel test`; outside root it is skipped.
+func (r *testRun) classroom() error {
 	if os.Geteuid() != 0 {
-		fmt.Fprintln(out, "test: skip classroom (JupyterHub runs each student as a Unix account: run `kernel test` as root to include it)")
-		return
+		return fmt.Errorf("%w: JupyterHub runs each student as a Unix account; run `kernel test` as root to include it", errSkipped)
 	}
-	start := time.Now()
-	record("classroom", start, p.classroom(chromium))
+	return r.p.classroom(r.chromium)
 }
 
 // classroom creates the accounts, starts a hub on a free loopback port, runs
@@ -104,7 +102,7 @@ func (p *project) classroom(chromium string) (err error) {
 	// Everything the hub started, and everything the students run, must end with it.
 	tree := descendants(h.cmd.Process.Pid)
 	stopErr := h.stop()
-	left := waitGone(tree, classroomUIDs(), 60*time.Second)
+	left := waitProcsGone(tree, classroomUIDs(), 60*time.Second)
 	fmt.Fprintf(out, "classroom: stopped the hub; %d processes ran under it, %d left behind\n", len(tree), len(left))
 	var leftErr error
 	if len(left) > 0 {
@@ -312,7 +310,7 @@ func removeClassroomAccounts() error {
 				syscall.Kill(pr.pid, syscall.SIGKILL) // the test's own account: its processes are the test's
 			}
 			errs = append(errs, fmt.Errorf("%s still had processes (killed): %s", name, describe(left)))
-			waitGone(left, nil, 10*time.Second)
+			waitProcsGone(left, nil, 10*time.Second)
 		}
 		errs = append(errs, removeAccount(name, testComment))
 	}

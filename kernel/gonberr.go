@@ -99,11 +99,11 @@ func errorMessages(plain []string, fallback string) []string {
 }
 
 // printedLines drops what GoNB adds around a failure (its ERROR lines, exit
-// statuses, stack frames), leaving what the cell itself printed.
+// statuses, stack frames, the ^C of an interrupt), leaving what the cell itself printed.
 func printedLines(plain []string) []string {
 	var printed []string
 	for _, l := range plain {
-		if !strings.HasPrefix(l, "ERROR:") && !strings.HasPrefix(l, "exit status") && !strings.HasPrefix(l, "failed to run") &&
+		if l != "^C" && !strings.HasPrefix(l, "ERROR:") && !strings.HasPrefix(l, "exit status") && !strings.HasPrefix(l, "failed to run") &&
 			!strings.HasPrefix(l, "signal:") && !strings.HasPrefix(l, "goroutine ") && !goFileRe.MatchString(l) {
 			printed = append(printed, l)
 		}

@@ -26,11 +26,13 @@ func TestClassroom(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.classroomStep(chromium, func(name string, start time.Time, err error) {
-		if err != nil {
-			t.Errorf("%s (%s): %v", name, seconds(time.Since(start)), err)
-		}
-	})
+	if os.Geteuid() != 0 {
+		t.Skip("the classroom step needs root")
+	}
+	start := time.Now()
+	if err := p.classroom(chromium); err != nil {
+		t.Errorf("classroom (%s): %v", seconds(time.Since(start)), err)
+	}
 }
 
 func writeFile(t *testing.T, path, content string) {

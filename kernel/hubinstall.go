@@ -26,7 +26,7 @@ import (
 // by root and readable by everyone, so that no student can change another's kernel.
 //
 //	/opt/backprop-class/
-//	  venv/                jupyterhub, jupyterlab, nbclient (from /usr/bin/python3: every user can run it)
+//	  venv/                jupyterhub, jupyterlab, notebook, nbclient (from /usr/bin/python3: every user can run it)
 //	  bin/                 gonb, goimports, gopls, and backprop-class (this command, built)
 //	  module/              a copy of this module: the kernel's -go_work, so cells import mathx and kernel/...
 //	  gomodcache/          the module cache (read-only; the kernel runs with GOPROXY=off)
@@ -43,9 +43,9 @@ const (
 	echartsStatic = "static/echarts.min.js"            // under a student server's base URL
 )
 
-// classPins are what the class venv holds: the hub and the front end its students use,
-// and nbclient, with which the install warms the build cache through the real kernel.
-var classPins = []string{"jupyterhub==6.1.1", jupyterLabPin, "nbclient==0.11.0"}
+// classPins are what the class venv holds: the hub, and setup's pins: the front ends
+// its students use and nbclient, with which the install warms the build cache.
+var classPins = append([]string{"jupyterhub==6.1.1"}, pipPins...)
 
 // classInstall is one shared install.
 type classInstall struct {

@@ -94,9 +94,9 @@ func processesOf(uid int) []proc {
 	return ps
 }
 
-// waitGone waits until none of ps is alive (the same pid with the same start time)
+// waitProcsGone waits until none of ps is alive (the same pid with the same start time)
 // and no process runs as one of uids, and returns those still there at the limit.
-func waitGone(ps []proc, uids map[int]bool, limit time.Duration) []proc {
+func waitProcsGone(ps []proc, uids map[int]bool, limit time.Duration) []proc {
 	deadline := time.Now().Add(limit)
 	for {
 		var left []proc

@@ -219,7 +219,7 @@ func endSession() {
 			syscall.Kill(pr.pid, syscall.SIGTERM)
 		}
 	}
-	for _, pr := range waitGone(rest, nil, 3*time.Second) {
+	for _, pr := range waitProcsGone(rest, nil, 3*time.Second) {
 		syscall.Kill(pr.pid, syscall.SIGKILL)
 	}
 }

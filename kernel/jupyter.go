@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -10,64 +11,139 @@ import (
 	"time"
 )
 
-// jupyterLabPin is the JupyterLab that setup installs with pip where the Python index is reachable.
-const jupyterLabPin = "jupyterlab==4.6.6"
+// pipPins are what setup installs with pip into .kernel/venv: both front ends
+// (JupyterLab 4 and Notebook 7, served by one Jupyter server) and the nbclient and
+// nbconvert that check and export run notebooks with.
+var pipPins = []string{"jupyterlab==4.6.6", "notebook==7.6.5", "nbclient==0.11.0", "nbconvert==7.17.2"}
 
 // debianPackages are what setup installs with apt-get where pip cannot reach the index.
 var debianPackages = []string{"jupyter-notebook", "jupyter-nbconvert", "python3-nbclient"}
 
+// pipUnreachableFor is how long setup trusts a failed pip install before trying the
+// index again, when a classic Notebook is there to fall back on.
+const pipUnreachableFor = 24 * time.Hour
+
 // jupyter is a usable Jupyter installation.
 type jupyter struct {
-	Bin    string // the jupyter command
-	Python string // the interpreter running it, which can import nbclient
-	App    string // "lab", or "notebook" where JupyterLab is not installed
+	Bin      string // the jupyter command
+	Python   string // the interpreter running it, which can import nbclient
+	App      string // "lab", or "notebook" where JupyterLab is not installed
+	Lab      string // JupyterLab's version, "" when it is not installed
+	Notebook string // the notebook package's version: 7.x is Notebook 7, 6.x classic Notebook
+}
+
+// notebook7 says whether this server also serves the Notebook 7 front end.
+func (j *jupyter) notebook7() bool { return j.Lab != "" && strings.HasPrefix(j.Notebook, "7.") }
+
+// describe names the front end, e.g. "JupyterLab 4.6.6 and Notebook 7.6.5".
+func (j *jupyter) describe() string {
+	switch {
+	case j.notebook7():
+		return "JupyterLab " + j.Lab + " and Notebook " + j.Notebook
+	case j.Lab != "":
+		return "JupyterLab " + j.Lab
+	}
+	return "classic Notebook " + j.Notebook
 }
 
 // installOptions says which installers setup may use when no Jupyter is found.
 type installOptions struct {
-	pip bool // create .kernel/venv and pip install JupyterLab
+	pip bool // create .kernel/venv and pip install pipPins
 	apt bool // apt-get install Debian's Jupyter packages (needs root)
 }
 
-// findJupyter looks for a jupyter command with lab or notebook, first in the
-// project's venv, then on PATH. It installs nothing.
-func (p *project) findJupyter() (*jupyter, []string) {
-	var reasons []string
-	candidates := []string{filepath.Join(p.venvDir(), "bin", "jupyter")}
+// findJupyter looks for Jupyter without installing anything: the project's venv when
+// its install is complete, then a jupyter on PATH that has JupyterLab. A jupyter with
+// classic Notebook only is returned as classic, for the fallback.
+func (p *project) findJupyter() (lab, classic *jupyter, reasons []string) {
+	candidates := []string{}
+	if why := p.venvProblem(); why == "" {
+		candidates = append(candidates, p.venvJupyter())
+	} else if exists(p.venvDir()) {
+		reasons = append(reasons, why)
+	}
 	if bin, err := exec.LookPath("jupyter"); err == nil {
 		candidates = append(candidates, bin)
 	}
+	candidates = append(candidates, "/usr/bin/jupyter") // Debian's, behind a pyenv or venv on PATH
+	seen := map[string]bool{}
 	for _, bin := range candidates {
-		if _, err := os.Stat(bin); err != nil {
+		if seen[bin] || !exists(bin) {
 			continue
 		}
+		seen[bin] = true
 		j, err := inspectJupyter(bin)
-		if err != nil {
+		switch {
+		case err != nil:
 			reasons = append(reasons, err.Error())
-			continue
+		case j.Lab != "" && lab == nil:
+			lab = j
+		case j.Lab == "" && classic == nil:
+			classic = j
 		}
-		return j, nil
 	}
-	return nil, reasons
+	return lab, classic, reasons
 }
 
-// inspectJupyter checks that bin has a lab or notebook command beside it and
-// that its Python can import nbclient, which check uses to run notebooks.
+func (p *project) venvJupyter() string { return filepath.Join(p.venvDir(), "bin", "jupyter") }
+func (p *project) venvStamp() string   { return filepath.Join(p.venvDir(), ".chainrule-pins") }
+
+// venvProblem says what is wrong with .kernel/venv, or "" when pip finished
+// installing pipPins into it. A venv without the stamp is half-built (pip was
+// interrupted or failed) or holds other versions.
+func (p *project) venvProblem() string {
+	if !exists(p.venvDir()) {
+		return "no venv at " + p.venvDir()
+	}
+	stamp, err := os.ReadFile(p.venvStamp())
+	if err != nil {
+		return p.venvDir() + " is half-built (pip did not finish)"
+	}
+	if string(stamp) != strings.Join(pipPins, "\n") {
+		return p.venvDir() + " holds other versions than " + strings.Join(pipPins, " ")
+	}
+	if !exists(p.venvJupyter()) || !exists(filepath.Join(p.venvDir(), "bin", "python")) {
+		return p.venvDir() + " is broken (its jupyter or python is missing)"
+	}
+	return ""
+}
+
+// versionProbe prints the versions of JupyterLab and notebook ("" when absent) and
+// fails unless nbclient, which check runs notebooks with, can be imported.
+const versionProbe = `import importlib, json
+import nbclient, nbformat, jupyter_client
+v = {}
+for m in ("jupyterlab", "notebook"):
+    try:
+        v[m] = importlib.import_module(m).__version__
+    except Exception:
+        v[m] = ""
+print(json.dumps(v))`
+
+// inspectJupyter checks that bin has a lab or notebook command beside it and that its
+// Python can import nbclient, and reads the versions of its front ends.
 func inspectJupyter(bin string) (*jupyter, error) {
 	dir := filepath.Dir(bin)
-	j := &jupyter{Bin: bin}
-	switch {
-	case exists(filepath.Join(dir, "jupyter-lab")):
-		j.App = "lab"
-	case exists(filepath.Join(dir, "jupyter-notebook")):
-		j.App = "notebook"
-	default:
+	if !exists(filepath.Join(dir, "jupyter-lab")) && !exists(filepath.Join(dir, "jupyter-notebook")) {
 		return nil, fmt.Errorf("%s has neither lab nor notebook installed", bin)
 	}
-	j.Python = shebangPython(bin)
-	probe := exec.Command(j.Python, "-c", "import nbclient, nbformat, jupyter_client")
-	if msg, err := probe.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("%s: its Python (%s) cannot import nbclient: %s", bin, j.Python, strings.TrimSpace(string(msg)))
+	j := &jupyter{Bin: bin, Python: shebangPython(bin)}
+	msg, err := exec.Command(j.Python, "-c", versionProbe).CombinedOutput()
+	if err != nil {
+		return nil, fmt.Errorf("%s: its Python (%s) cannot import nbclient: %s", bin, j.Python, lastLine(string(msg)))
+	}
+	var v map[string]string
+	if err := json.Unmarshal([]byte(lastLine(string(msg))), &v); err != nil {
+		return nil, fmt.Errorf("%s: cannot read its versions: %s", bin, strings.TrimSpace(string(msg)))
+	}
+	j.Lab, j.Notebook = v["jupyterlab"], v["notebook"]
+	switch {
+	case j.Lab != "" && exists(filepath.Join(dir, "jupyter-lab")):
+		j.App = "lab"
+	case j.Notebook != "" && exists(filepath.Join(dir, "jupyter-notebook")):
+		j.App, j.Lab = "notebook", ""
+	default:
+		return nil, fmt.Errorf("%s has neither lab nor notebook installed", bin)
 	}
 	return j, nil
 }
@@ -98,89 +174,127 @@ func exists(path string) bool {
 	return err == nil
 }
 
-// ensureJupyter finds Jupyter, or installs it: JupyterLab in a project venv
-// where pip reaches the index, else Debian's packages when running as root.
-// When neither works it stops with the commands the user must run.
+// ensureJupyter finds Jupyter, or installs it: JupyterLab and Notebook 7 in a project
+// venv where pip reaches the index; else classic Notebook, already installed or from
+// Debian's packages when running as root. When nothing works it stops with the
+// commands the user must run.
 func (p *project) ensureJupyter(opt installOptions) (*jupyter, error) {
 	const what = "Jupyter"
-	if j, _ := p.findJupyter(); j != nil {
-		status(what, fmt.Sprintf("%s (%s)", j.Bin, j.App))
-		return j, nil
+	lab, classic, reasons := p.findJupyter()
+	if lab != nil {
+		status(what, fmt.Sprintf("%s (%s)", lab.Bin, lab.describe()))
+		return lab, nil
 	}
-	var tried []string
-	if opt.pip {
+	tried := reasons
+	if opt.pip && !p.pipRecentlyFailed(classic != nil) {
 		if err := p.pipInstall(); err != nil {
 			tried = append(tried, err.Error())
-		} else if j, reasons := p.findJupyter(); j != nil {
-			status(what, "installed "+jupyterLabPin+" in "+p.venvDir())
-			return j, nil
+		} else if lab, _, reasons := p.findJupyter(); lab != nil {
+			status(what, "installed "+lab.describe()+" in "+p.venvDir())
+			return lab, nil
 		} else {
 			tried = append(tried, reasons...)
 		}
 	}
-	if opt.apt {
+	if classic == nil && opt.apt {
 		if err := p.aptInstall(); err != nil {
 			tried = append(tried, err.Error())
-		} else if j, reasons := p.findJupyter(); j != nil {
-			status(what, "installed Debian packages: "+j.Bin+" ("+j.App+")")
-			return j, nil
-		} else {
-			tried = append(tried, reasons...)
 		}
+		_, classic, _ = p.findJupyter()
 	}
-	_, reasons := p.findJupyter()
-	tried = append(reasons, tried...)
+	if classic != nil {
+		status(what, fmt.Sprintf("%s (%s: the fallback, as pip could not install JupyterLab)", classic.Bin, classic.describe()))
+		return classic, nil
+	}
 	msg := "Jupyter was not found and could not be installed.\n"
 	for _, t := range tried {
 		msg += "  - " + firstLine(t) + "\n"
 	}
 	msg += "Install it with one of these, then run the command again:\n" +
-		"  python3 -m pip install --user " + jupyterLabPin + "\n" +
+		"  python3 -m pip install --user " + strings.Join(pipPins, " ") + "\n" +
 		"  sudo apt-get install -y " + strings.Join(debianPackages, " ") + "    (Debian or Ubuntu)\n"
 	return nil, fmt.Errorf("%s", msg)
 }
 
-// pipInstall creates .kernel/venv and installs the pinned JupyterLab into it.
-// A venv whose install failed is removed so it is not mistaken for a working one.
+// pipUnreachable marks that pip could not install from the index, and when.
+func (p *project) pipUnreachable() string { return filepath.Join(p.stateDir(), "pip-unreachable") }
+
+// pipRecentlyFailed says whether to skip pip: it failed within pipUnreachableFor and
+// a classic Notebook is there instead, so setup stays fast on machines without the index.
+func (p *project) pipRecentlyFailed(haveClassic bool) bool {
+	info, err := os.Stat(p.pipUnreachable())
+	if !haveClassic || err != nil || time.Since(info.ModTime()) > pipUnreachableFor {
+		return false
+	}
+	status("Jupyter", "not trying pip: it could not reach the index "+info.ModTime().Format(time.RFC822)+
+		" (delete "+p.pipUnreachable()+" to try again)")
+	return true
+}
+
+// pipInstall (re)creates .kernel/venv and installs pipPins into it. A venv that is
+// half-built or broken is removed first; one whose install fails is removed too, so
+// it is never mistaken for a working one. The stamp is written last.
 func (p *project) pipInstall() error {
 	python, err := exec.LookPath("python3")
 	if err != nil {
 		return fmt.Errorf("pip: no python3 on PATH")
 	}
-	status("Jupyter", "not found; trying pip install "+jupyterLabPin+" into "+p.venvDir())
+	if exists(p.venvDir()) {
+		status("Jupyter", "rebuilding: "+p.venvProblem())
+		if err := os.RemoveAll(p.venvDir()); err != nil {
+			return fmt.Errorf("pip: cannot remove the broken venv: %w", err)
+		}
+	}
+	status("Jupyter", "not found; pip install "+strings.Join(pipPins, " ")+" into "+p.venvDir()+" (about a minute)...")
 	if err := p.runLogged("python venv", exec.Command(python, "-m", "venv", p.venvDir())); err != nil {
 		os.RemoveAll(p.venvDir())
 		return fmt.Errorf("pip: %w", err)
 	}
-	pip := exec.Command(filepath.Join(p.venvDir(), "bin", "pip"), "install", "--disable-pip-version-check",
-		"--timeout", "30", "--retries", "1", jupyterLabPin)
-	if err := p.runLogged("pip install jupyterlab", pip); err != nil {
+	args := append([]string{"install", "--disable-pip-version-check", "--timeout", "30", "--retries", "1"}, pipPins...)
+	if err := p.runLogged("pip install jupyter", exec.Command(filepath.Join(p.venvDir(), "bin", "pip"), args...)); err != nil {
 		os.RemoveAll(p.venvDir())
-		return fmt.Errorf("pip could not install %s (is the Python package index reachable?); log in %s", jupyterLabPin, p.logDir())
+		os.WriteFile(p.pipUnreachable(), []byte(err.Error()), 0o644)
+		return fmt.Errorf("pip could not install %s (is the Python package index reachable?); log in %s",
+			strings.Join(pipPins, " "), p.logDir())
 	}
-	return nil
+	os.Remove(p.pipUnreachable())
+	return os.WriteFile(p.venvStamp(), []byte(strings.Join(pipPins, "\n")), 0o644)
 }
 
 // aptInstall installs Debian's Jupyter packages; it needs root and apt-get.
 func (p *project) aptInstall() error {
+	return p.aptGet("Jupyter", "about 2 minutes", debianPackages...)
+}
+
+// aptGet installs Debian packages with apt-get, reporting progress under what.
+func (p *project) aptGet(what, howLong string, packages ...string) error {
 	if _, err := exec.LookPath("apt-get"); err != nil {
 		return fmt.Errorf("apt-get: not available on this system")
 	}
-	status("Jupyter", "installing Debian packages "+strings.Join(debianPackages, " ")+" (about 2 minutes)...")
+	if os.Geteuid() != 0 {
+		return fmt.Errorf("apt-get: installing %s needs root", strings.Join(packages, " "))
+	}
+	status(what, "installing Debian packages "+strings.Join(packages, " ")+" ("+howLong+")...")
 	start := time.Now()
 	if err := p.runLogged("apt-get update", exec.Command("apt-get", "update")); err != nil {
 		return err
 	}
-	cmd := exec.Command("apt-get", append([]string{"install", "-y"}, debianPackages...)...)
+	cmd := exec.Command("apt-get", append([]string{"install", "-y"}, packages...)...)
 	cmd.Env = append(os.Environ(), "DEBIAN_FRONTEND=noninteractive")
-	if err := p.runLogged("apt-get install jupyter", cmd); err != nil {
+	if err := p.runLogged("apt-get install "+packages[0], cmd); err != nil {
 		return err
 	}
-	status("Jupyter", "Debian packages installed in "+seconds(time.Since(start)))
+	status(what, "Debian packages installed in "+seconds(time.Since(start)))
 	return nil
 }
 
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
+}
+
+// lastLine returns the last non-empty line of s.
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return strings.TrimSpace(lines[len(lines)-1])
 }

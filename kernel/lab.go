@@ -13,16 +13,21 @@ import (
 	"os/exec"
 	"os/signal"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
 
 func cmdLab(args []string) error {
-	fs := newFlags("lab", "[--port 8888] [--no-browser]")
+	fs := newFlags("lab", "[--ui lab|notebook] [--port 8888] [--no-browser]")
+	ui := fs.String("ui", "lab", `front end to open: "lab" (JupyterLab) or "notebook" (Notebook 7)`)
 	port := fs.Int("port", 8888, "port to listen on; when it is busy the next free one is used")
 	noBrowser := fs.Bool("no-browser", false, "print the address instead of opening a browser")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *ui != "lab" && *ui != "notebook" {
+		return fmt.Errorf("--ui %q: choose lab (JupyterLab) or notebook (Notebook 7)", *ui)
 	}
 	p, inst, err := setupHere()
 	if err != nil {
@@ -30,20 +35,77 @@ func cmdLab(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	return p.lab(ctx, inst.Jupyter, labOptions{Port: *port, Browser: !*noBrowser})
+	opt := labOptions{Port: *port, Browser: !*noBrowser, UI: *ui, Open: "notebooks/00-welcome.ipynb"}
+	return p.lab(ctx, inst.Jupyter, opt)
 }
 
 // labOptions configures the Jupyter server that lab starts.
 type labOptions struct {
 	Port    int              // first port to try
 	Browser bool             // let Jupyter open a browser
+	UI      string           // "lab" (the default) or "notebook" (Notebook 7)
+	Open    string           // the path, under the checkout, of the page the address opens
+	BaseURL string           // the server's URL prefix, e.g. "/prefix/"; "" is "/"
+	Env     []string         // more environment for the server, e.g. a settings folder
+	Args    []string         // more command-line options for the server
 	Ready   func(url string) // called once the server answers; nil prints the address
 	Log     io.Writer        // Jupyter's own messages; nil means stderr
 }
 
-// lab runs Jupyter (JupyterLab, or classic Notebook where Lab is absent) rooted at
-// the checkout and opened at notebooks/, on 127.0.0.1 with a random token, until ctx is done; then it stops
-// the server, which shuts down its kernels.
+// pageFor returns the path, under the server's base URL, at which ui shows path:
+// a notebook in JupyterLab, Notebook 7 or classic Notebook, or a folder's listing.
+func pageFor(j *jupyter, ui, path string) string {
+	nb := strings.HasSuffix(path, ".ipynb")
+	switch {
+	case j.App == "lab" && ui != "notebook":
+		return "lab/tree/" + path
+	case nb:
+		return "notebooks/" + path
+	}
+	return "tree/" + path
+}
+
+// serverArgs are the options of the Jupyter command that serves ui from the checkout.
+func (p *project) serverArgs(j *jupyter, opt labOptions, port int) ([]string, error) {
+	app, server := j.App, "ServerApp"
+	switch {
+	case j.App == "notebook":
+		server = "NotebookApp" // classic Notebook 6
+	case opt.UI == "notebook" && !j.notebook7():
+		return nil, fmt.Errorf("--ui notebook needs Notebook 7, which is not installed beside %s (%s)", j.Bin, j.describe())
+	case opt.UI == "notebook":
+		app = "notebook"
+	}
+	args := []string{app,
+		"--ip=127.0.0.1",
+		"--port=" + strconv.Itoa(port),
+		"--" + server + ".port_retries=0",
+		// The server's root is the checkout, so it can serve kernel/assets to the charts
+		// and learners can open mathx's source beside the lessons.
+		"--notebook-dir=" + p.Root,
+	}
+	if opt.BaseURL != "" {
+		args = append(args, "--"+server+".base_url="+opt.BaseURL)
+	}
+	if opt.Open != "" {
+		defaultApp := map[string]string{"lab": "LabApp", "notebook": "JupyterNotebookApp"}[app]
+		if server == "NotebookApp" {
+			defaultApp = "NotebookApp"
+		}
+		args = append(args, "--"+defaultApp+".default_url=/"+pageFor(j, opt.UI, opt.Open))
+	}
+	if !opt.Browser {
+		args = append(args, "--no-browser")
+	}
+	if os.Geteuid() == 0 {
+		args = append(args, "--allow-root") // Jupyter refuses root without it; CI runs as root
+	}
+	return append(args, opt.Args...), nil
+}
+
+// lab runs Jupyter (JupyterLab or Notebook 7, or classic Notebook where Lab is absent)
+// rooted at the checkout, on 127.0.0.1 with a random token, until ctx is done; then it
+// stops the server, which shuts down its kernels.
 func (p *project) lab(ctx context.Context, j *jupyter, opt labOptions) error {
 	port, err := freePort(opt.Port)
 	if err != nil {
@@ -56,41 +118,29 @@ func (p *project) lab(ctx context.Context, j *jupyter, opt labOptions) error {
 	if err != nil {
 		return err
 	}
-	server := "ServerApp"
-	if j.App == "notebook" {
-		server = "NotebookApp" // classic Notebook 6
-	}
-	args := []string{j.App,
-		"--ip=127.0.0.1",
-		"--port=" + strconv.Itoa(port),
-		"--" + server + ".port_retries=0",
-		// The server's root is the checkout, so it can serve kernel/assets to the charts
-		// and learners can open mathx's source beside the lessons.
-		"--notebook-dir=" + p.Root,
-	}
-	if !opt.Browser {
-		args = append(args, "--no-browser")
-	}
-	if os.Geteuid() == 0 {
-		args = append(args, "--allow-root") // Jupyter refuses root without it; CI runs as root
+	args, err := p.serverArgs(j, opt, port)
+	if err != nil {
+		return err
 	}
 	cmd := exec.Command(j.Bin, args...)
 	cmd.Dir = p.Root // GoNB takes the server's working directory as the Jupyter root
-	cmd.Env = append(os.Environ(), "JUPYTER_TOKEN="+token)
+	cmd.Env = append(append(os.Environ(), "JUPYTER_TOKEN="+token), opt.Env...)
 	cmd.Stdout, cmd.Stderr = opt.Log, opt.Log
 	if opt.Log == nil {
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	}
 	cmd.SysProcAttr = ownProcessGroup()
 	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("starting %s %s: %w", j.Bin, j.App, err)
+		return fmt.Errorf("starting %s %s: %w", j.Bin, args[0], err)
 	}
+	defer p.reapKernelProcesses()
 	// exited is closed when the server process ends; waitErr is then its exit status.
 	exited := make(chan struct{})
 	var waitErr error
 	go func() { waitErr = cmd.Wait(); close(exited) }()
 
-	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	base := fmt.Sprintf("http://127.0.0.1:%d/%s", port, strings.Trim(opt.BaseURL, "/"))
+	base = strings.TrimSuffix(base, "/") + "/"
 	if err := waitReady(ctx, base, token, exited); err != nil {
 		stopServer(cmd, exited)
 		if errors.Is(err, errExited) {
@@ -98,11 +148,7 @@ func (p *project) lab(ctx context.Context, j *jupyter, opt labOptions) error {
 		}
 		return err
 	}
-	page := "/lab/tree/notebooks"
-	if j.App == "notebook" {
-		page = "/tree/notebooks"
-	}
-	url := base + page + "?token=" + token
+	url := base + pageFor(j, opt.UI, opt.Open) + "?token=" + token
 	if opt.Ready != nil {
 		opt.Ready(url)
 	} else {
@@ -111,7 +157,7 @@ func (p *project) lab(ctx context.Context, j *jupyter, opt labOptions) error {
 
 	select {
 	case <-exited:
-		return fmt.Errorf("jupyter %s stopped by itself: %v", j.App, waitErr)
+		return fmt.Errorf("jupyter %s stopped by itself: %v", args[0], waitErr)
 	case <-ctx.Done():
 		fmt.Fprintln(out, "lab: stopping Jupyter and its kernels ...")
 		return stopServer(cmd, exited)
@@ -146,7 +192,7 @@ var errExited = errors.New("jupyter exited")
 func waitReady(ctx context.Context, base, token string, exited <-chan struct{}) error {
 	deadline := time.Now().Add(90 * time.Second)
 	for time.Now().Before(deadline) {
-		req, _ := http.NewRequestWithContext(ctx, "GET", base+"/api/status", nil)
+		req, _ := http.NewRequestWithContext(ctx, "GET", base+"api/status", nil)
 		req.Header.Set("Authorization", "token "+token)
 		if resp, err := http.DefaultClient.Do(req); err == nil {
 			resp.Body.Close()

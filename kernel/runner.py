@@ -2,7 +2,8 @@
 # line per event on stdout: {"event": "start"|"done", ...}. Used by `kernel check`
 # and `kernel export`; the notebooks are read from the paths given and never written.
 # For export, each notebook that ran is converted with nbconvert's lab template and
-# the page is written to the item's "html" path for the Go side to make portable.
+# the page is written to the item's "html" path for the Go side to make portable;
+# with a "save" path, the executed notebook is written there (the live checks open it).
 import json
 import sys
 import time
@@ -73,6 +74,8 @@ def run(job, item):
             for o in c.get("outputs", [])
             if o.get("output_type") == "stream" and o.get("name") == "stdout"
         )
+    if result["ok"] and item.get("save"):
+        nbformat.write(nb, item["save"])  # unsigned: Jupyter opens it untrusted
     if result["ok"] and item.get("html"):
         from nbconvert import HTMLExporter
 

@@ -34,7 +34,7 @@ func captureOut(t *testing.T) *bytes.Buffer {
 // the kernel is not installed — unless `kernel test` asked for it, then it fails.
 func installedJupyter(t *testing.T, p *project) *jupyter {
 	t.Helper()
-	j, reasons := p.findJupyter()
+	j, _, reasons := p.findJupyter()
 	dataDir, _ := jupyterDataDir()
 	spec := filepath.Join(dataDir, "kernels", kernelName, "kernel.json")
 	if j != nil && p.toolsPresent() && exists(spec) {
@@ -189,7 +189,7 @@ func TestMissingJupyterSaysWhatToRun(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Jupyter was not found",
-		"python3 -m pip install --user " + jupyterLabPin,
+		"python3 -m pip install --user jupyterlab==4.6.6 notebook==7.6.5 nbclient==0.11.0 nbconvert==7.17.2",
 		"apt-get install -y jupyter-notebook jupyter-nbconvert python3-nbclient",
 	} {
 		if !strings.Contains(err.Error(), want) {

@@ -1,12 +1,12 @@
 package main
 
 import (
-	"context"
+	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -15,74 +15,84 @@ import (
 // from skipped into failed: `kernel test` sets it after setup.
 const requireEnv = "BACKPROP_REQUIRE_KERNEL"
 
+// testRun is what the steps of `kernel test` share.
+type testRun struct {
+	p         *project
+	inst      *installation
+	timeout   time.Duration // longest one notebook cell may run
+	chromium  string
+	notebooks []string
+	pages     []exportedPage // written by the export step, opened by the offline step
+}
+
+// testStep is one line of `kernel test`'s report.
+type testStep struct {
+	key, name string
+	run       func(*testRun) error
+}
+
+// testSteps run in this order; each one's failure is reported and the next runs.
+var testSteps = []testStep{
+	{"vet", "go vet ./...", func(r *testRun) error { return r.goCmd("vet", "./...") }},
+	{"unit", "go test ./...", func(r *testRun) error { return r.goCmd("test", "./...") }},
+	{"notebooks", "check and export notebooks/", (*testRun).checkAndExport},
+	{"offline", "browser: exported lessons, offline", (*testRun).offline},
+	{"live", "browser: every lesson run live in Jupyter", (*testRun).live},
+	{"classroom", "classroom", (*testRun).classroom},
+}
+
+// errSkipped, wrapped in a step's error, reports the step as skipped with the reason
+// instead of failed (the classroom step outside root).
+var errSkipped = errors.New("skipped")
+
 func cmdTest(args []string) error {
-	fs := newFlags("test", "[--timeout 2m]")
+	var keys []string
+	for _, s := range testSteps {
+		keys = append(keys, s.key)
+	}
+	fs := newFlags("test", "[--timeout 2m] [--only "+strings.Join(keys, ",")+"]")
 	timeout := fs.Duration("timeout", 2*time.Minute, "longest one notebook cell may run")
+	only := fs.String("only", "", "comma-separated steps to run (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	var steps []testStep
+	for _, s := range testSteps {
+		if *only == "" || slices.Contains(strings.Split(*only, ","), s.key) {
+			steps = append(steps, s)
+		}
+	}
+	if len(steps) == 0 {
+		return fmt.Errorf("--only %q names no step; the steps are %s", *only, strings.Join(keys, ", "))
 	}
 	p, inst, err := setupHere()
 	if err != nil {
 		return err
 	}
-
+	r := &testRun{p: p, inst: inst, timeout: *timeout}
+	// Chromium comes first: the unit tests of the browser check need it too.
+	if r.chromium, err = p.ensureChromium(); err != nil {
+		return err
+	}
+	if r.notebooks, err = p.lessons(); err != nil {
+		return err
+	}
 	passed, failed := 0, 0
-	record := func(name string, start time.Time, err error) {
+	for _, s := range steps {
+		start := time.Now()
+		err := s.run(r)
+		if errors.Is(err, errSkipped) {
+			fmt.Fprintf(out, "test: skip %s: %v\n", s.name, err)
+			continue
+		}
 		if err != nil {
 			failed++
-			fmt.Fprintf(out, "test: FAIL %s (%s): %v\n", name, seconds(time.Since(start)), err)
-			return
+			fmt.Fprintf(out, "test: FAIL %s (%s): %v\n", s.name, seconds(time.Since(start)), err)
+			continue
 		}
 		passed++
-		fmt.Fprintf(out, "test: ok   %s (%s)\n", name, seconds(time.Since(start)))
+		fmt.Fprintf(out, "test: ok   %s (%s)\n", s.name, seconds(time.Since(start)))
 	}
-	goCmd := func(args ...string) error {
-		cmd := exec.Command("go", args...)
-		cmd.Dir = p.Root
-		cmd.Env = append(os.Environ(), requireEnv+"=1")
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		return cmd.Run()
-	}
-
-	start := time.Now()
-	record("go vet ./...", start, goCmd("vet", "./..."))
-
-	start = time.Now()
-	record("go test ./...", start, goCmd("test", "./..."))
-
-	// Executing the lessons for export is also their check: a failing cell fails this step.
-	start = time.Now()
-	exportDir := filepath.Join(p.Root, "out", "export")
-	var pages []exportedPage
-	notebooks, err := p.lessons()
-	if err == nil {
-		pages, err = p.export(inst.Jupyter, notebooks, exportDir, *timeout)
-	}
-	record("check and export notebooks/", start, err)
-
-	start = time.Now()
-	chromium, err := p.ensureChromium()
-	if err == nil && len(pages) > 0 {
-		var browserPages []browserPage
-		for _, pg := range pages {
-			browserPages = append(browserPages, browserPage{Name: pg.File, URL: fileURL(filepath.Join(exportDir, pg.File)), Offline: true})
-		}
-		var results []browserResult
-		results, err = p.browserCheck(chromium, browserPages, filepath.Join(p.Root, "out", "screenshots"))
-		if err == nil {
-			err = browserFailures(results)
-		}
-	} else if err == nil {
-		err = fmt.Errorf("no exported pages to open")
-	}
-	record("browser: exported lessons, offline", start, err)
-
-	start = time.Now()
-	if err == nil || chromium != "" {
-		err = p.liveBrowserCheck(inst.Jupyter, chromium, notebooks)
-	}
-	record("browser: one lesson run live in Jupyter", start, err)
-	p.classroomStep(chromium, record)
 	fmt.Fprintf(out, "test: %d passed, %d failed\n", passed, failed)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d steps failed", failed, passed+failed)
@@ -90,70 +100,41 @@ func cmdTest(args []string) error {
 	return nil
 }
 
-// liveBrowserCheck runs one lesson (the first that draws a chart) with Run All in a real
-// Jupyter server in Chromium and checks it like an exported page. The lesson is copied
-// to out/live first: Jupyter saves notebooks it runs, and notebooks/ is never written.
-func (p *project) liveBrowserCheck(j *jupyter, chromium string, notebooks []string) error {
-	if len(notebooks) == 0 {
-		return fmt.Errorf("no lessons")
-	}
-	lesson := notebooks[0]
-	for _, nb := range notebooks {
-		if src, err := os.ReadFile(nb); err == nil && strings.Contains(string(src), ".Show()") {
-			lesson = nb
-			break
-		}
-	}
-	liveDir := filepath.Join(p.Root, "out", "live")
-	if err := os.MkdirAll(liveDir, 0o755); err != nil {
-		return err
-	}
-	data, err := os.ReadFile(lesson)
-	if err != nil {
-		return err
-	}
-	name := filepath.Base(lesson)
-	if err := os.WriteFile(filepath.Join(liveDir, name), data, 0o644); err != nil {
-		return err
-	}
-	logFile, err := os.Create(filepath.Join(p.logDir(), "live-jupyter.log"))
-	if err != nil {
-		return err
-	}
-	defer logFile.Close()
+// goCmd runs the go command in the checkout, with the kernel tests required, not skipped.
+func (r *testRun) goCmd(args ...string) error {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = r.p.Root
+	cmd.Env = append(os.Environ(), requireEnv+"=1")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- p.lab(ctx, j, labOptions{Port: 18888, Log: logFile, Ready: func(u string) { ready <- u }})
-	}()
-	var address string
-	select {
-	case address = <-ready:
-	case err := <-done:
-		return fmt.Errorf("jupyter did not start: %v (log: %s)", err, logFile.Name())
+// checkAndExport executes every lesson for export, which is also their check: a
+// failing cell or a broken promise fails this step.
+func (r *testRun) checkAndExport() error {
+	var err error
+	r.pages, err = r.p.export(r.inst.Jupyter, r.notebooks, r.exportDir(), r.timeout)
+	return err
+}
+
+func (r *testRun) exportDir() string { return filepath.Join(r.p.Root, "out", "export") }
+
+// offline opens every exported page in Chromium with the network off.
+func (r *testRun) offline() error {
+	if len(r.pages) == 0 {
+		return fmt.Errorf("no exported pages to open (the export step did not run or failed)")
 	}
-	u, err := url.Parse(address)
-	if err != nil {
-		return err
+	var pages []browserPage
+	for _, pg := range r.pages {
+		pages = append(pages, browserPage{Name: pg.File, URL: fileURL(filepath.Join(r.exportDir(), pg.File)), Offline: true})
 	}
-	origin := u.Scheme + "://" + u.Host
-	page := "/notebooks/out/live/" + name
-	if j.App == "lab" {
-		page = "/lab/tree/out/live/" + name
-	}
-	results, err := p.browserCheck(chromium, []browserPage{{
-		Name: "live-" + strings.TrimSuffix(name, ".ipynb"), URL: origin + page + "?token=" + u.Query().Get("token"),
-		Origin: origin, RunAll: true, Ignore: jupyterNoise,
-	}}, filepath.Join(p.Root, "out", "screenshots"))
-	cancel()
-	if stopErr := <-done; err == nil && stopErr != nil {
-		err = stopErr
-	}
+	results, err := r.p.browserCheck(r.chromium, pages, r.p.screenshotDir(), func(_ browserPage, res browserResult) {
+		fmt.Fprint(out, res.line("browser", fmt.Sprintf("%-40s", res.Name)))
+	})
 	if err != nil {
 		return err
 	}
 	return browserFailures(results)
 }
+
+func (p *project) screenshotDir() string { return filepath.Join(p.Root, "out", "screenshots") }

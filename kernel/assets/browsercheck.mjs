@@ -1,112 +1,249 @@
 // Opens pages in headless Chromium and reports, for each, whether every chart drew
-// pixels, every formula was typeset, and the console stayed free of errors.
+// pixels, every formula was typeset and the console stayed free of errors.
 // Used by `go run ./kernel test`. Input: one JSON argument
-//   {"chromium": path, "screenshots": dir, "pages": [{"name", "url", "offline", "origin", "runAll"}]}
-// offline: the browser context has no network at all (exported pages opened from disk);
-// origin: only requests to this origin are allowed, others fail the check (live Jupyter);
-// ignore: regular expressions for problems that belong to Jupyter itself, not the lesson.
-// Output: one JSON line per page: {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshot"}.
+//   {"chromium": path, "screenshots": dir, "pages": [page, ...]}
+// where a page is
+//   {"name", "url", "offline", "origin", "frontEnd", "scenario", "settings", "viewport", "ignore"}
+// offline:  the browser context has no network at all (exported pages opened from disk);
+// origin:   only requests to this origin are allowed, others fail the check (live Jupyter);
+// frontEnd: "" (a static page), "lab", "notebook7" or "classic": the page is a notebook
+//           that is run with Run All before it is checked;
+// scenario: what else to prove on a live page (see scenarios below);
+// settings: JupyterLab settings to store through the server's API before the page opens;
+// ignore:   regular expressions for problems that belong to Jupyter itself, not the lesson.
+// Output: one JSON line per page:
+//   {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshots": [...], "seconds"}.
+// Every wait is for a condition, with a generous limit and a message naming what never happened.
 import { chromium } from 'playwright-core';
+import { pageChecks } from './pagecheck.mjs';
 
 const job = JSON.parse(process.argv[2]);
+const MINUTE = 60000;
 
-// inspect runs in the page: it counts charts and formulas and lists what is wrong.
-function inspect() {
-  const problems = [];
-  const boxes = [...document.querySelectorAll('.chainrule-chart')];
-  boxes.forEach((box, i) => {
-    const err = box.querySelector('.chainrule-chart-error');
-    if (err) { problems.push(`chart ${i + 1}: ${err.textContent}`); return; }
-    const canvases = [...box.querySelectorAll('canvas')];
-    let inked = 0;
-    for (const c of canvases) {
-      const ctx = c.getContext('2d');
-      if (!ctx || c.width === 0 || c.height === 0) continue;
-      const data = ctx.getImageData(0, 0, c.width, c.height).data;
-      for (let p = 0; p < data.length; p += 4) {
-        const [r, g, b, a] = [data[p], data[p + 1], data[p + 2], data[p + 3]];
-        if (a > 0 && (r < 235 || g < 235 || b < 235)) inked++;
-      }
-    }
-    if (inked < 200) problems.push(`chart ${i + 1} ("${box.getAttribute('id')}") drew ${inked} pixels`);
+// waitFor polls fn in the page until it returns a truthy value, or fails naming what.
+async function waitFor(page, what, fn, arg, timeout) {
+  try {
+    return await page.waitForFunction(fn, arg, { timeout, polling: 250 });
+  } catch (e) {
+    throw new Error(`${what} did not happen within ${Math.round(timeout / 1000)} s`);
+  }
+}
+
+// ---- JupyterLab and Notebook 7, through the app the page exposes (window.jupyterapp) ----
+
+function panelReady() {
+  const app = window.jupyterapp;
+  const panel = app && app.shell && app.shell.currentWidget;
+  const kernel = panel && panel.sessionContext && panel.sessionContext.session && panel.sessionContext.session.kernel;
+  // GoNB reports no status until it first runs something: connected is ready.
+  return !!(panel && panel.content && panel.context && panel.context.isReady && kernel &&
+    kernel.connectionStatus === 'connected' && (kernel.status === 'idle' || kernel.status === 'unknown'));
+}
+
+// runState says whether Run All has finished: the kernel idle and every code cell
+// run, or stopped at a cell that raised an error (JupyterLab runs nothing after it).
+function runState() {
+  const panel = window.jupyterapp.shell.currentWidget;
+  const kernel = panel.sessionContext.session && panel.sessionContext.session.kernel;
+  const cells = panel.content.widgets.filter((c) => c.model.type === 'code');
+  const failed = cells.findIndex((c) => [...c.model.outputs.toJSON()].some((o) => o.output_type === 'error'));
+  const idle = kernel && kernel.status === 'idle';
+  if (idle && failed >= 0) {
+    const err = panel.content.widgets[panel.content.widgets.indexOf(cells[failed])].model.outputs.toJSON().find((o) => o.output_type === 'error');
+    return { done: true, error: `code cell ${failed + 1} raised ${err.ename}: ${err.evalue}`.slice(0, 300) };
+  }
+  const pending = cells.filter((c) => c.model.executionCount === null || c.model.executionState === 'running').length;
+  return idle && pending === 0 ? { done: true } : false;
+}
+
+async function runAllJupyterLab(page, spec) {
+  await waitFor(page, 'the notebook opening with its kernel idle', panelReady, null, 2 * MINUTE);
+  if (spec.scenario === 'dark') {
+    await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }));
+    await waitFor(page, 'JupyterLab Dark being applied', () => document.body.getAttribute('data-jp-theme-light') === 'false', null, MINUTE);
+  }
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:run-all-cells'));
+  const state = await waitFor(page, 'Run All finishing (the kernel idle, every code cell run)', runState, null, 6 * MINUTE);
+  const result = await state.jsonValue();
+  if (result.error) throw new Error(result.error);
+}
+
+async function shutdownKernel(page) {
+  await page.evaluate(() => {
+    const panel = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+    return panel && panel.sessionContext && panel.sessionContext.shutdown();
+  }).catch(() => {});
+}
+
+// ---- classic Notebook 6 ----
+
+async function runAllClassic(page) {
+  await waitFor(page, 'the notebook connecting to its kernel',
+    () => window.Jupyter && Jupyter.notebook && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected(), null, 2 * MINUTE);
+  await page.evaluate(() => Jupyter.notebook.execute_all_cells());
+  await waitFor(page, 'Run All finishing (the kernel idle, every code cell run)', () => {
+    const cells = Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code');
+    return !Jupyter.notebook.kernel_busy && cells.every((c) => typeof c.input_prompt_number === 'number');
+  }, null, 6 * MINUTE);
+}
+
+// mathSettled: MathJax has typeset everything it was given (classic Notebook's MathJax 2
+// works through a queue some seconds after the output arrives), and no TeX is left raw.
+async function waitForMath(page) {
+  await page.evaluate(() => window.MathJax && MathJax.Hub && new Promise((done) => MathJax.Hub.Queue(done)));
+  await waitFor(page, 'every formula being typeset', () => window.chainruleCheck.texLeft(), null, 2 * MINUTE).catch(() => {});
+}
+
+async function waitForCharts(page) {
+  await waitFor(page, 'every chart being drawn or saying why not', () => window.chainruleCheck.chartsSettled(), null, 2 * MINUTE).catch(() => {});
+}
+
+// ---- scenarios: what else a live page proves ----
+
+// scroll: under JupyterLab's default windowing, cells out of view are not rendered; each
+// chart must draw once it is scrolled to. The notebook is scrolled top to bottom.
+async function scrollThrough(page, result) {
+  const before = await page.evaluate(() => window.chainruleCheck.chartStates());
+  result.notes.push(`${before.drawn} of ${before.total} charts drawn before scrolling`);
+  const steps = await page.evaluate(() => {
+    const s = document.querySelector('.jp-WindowedPanel-outer');
+    return s ? Math.ceil(s.scrollHeight / (s.clientHeight * 0.8)) + 1 : 0;
   });
-  // Formulas: KaTeX (exported pages) or MathJax (Jupyter) output, and no TeX left in prose.
-  const formulas = document.querySelectorAll('.katex, .MathJax, mjx-container, .MathJax_Display').length;
-  document.querySelectorAll('.katex-error').forEach((e) => problems.push(`formula not typeset: ${e.textContent.slice(0, 80)}`));
-  // Code (inputs and printed text) is in <pre> or CodeMirror; everything else is prose.
-  const skip = 'pre, code, script, style, textarea, .CodeMirror, .katex, .MathJax, mjx-container, .MathJax_Preview';
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const tex = /\$[^$]*\\[a-zA-Z]+|\$\$|\\frac|\\partial|\\sigma|\^\{|_\{/;
-  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-    if (n.parentElement && n.parentElement.closest(skip)) continue;
-    const m = n.textContent.match(tex);
-    if (m) problems.push(`raw TeX left in the page: "${n.textContent.trim().slice(0, 80)}"`);
+  for (let i = 0; i <= steps; i++) {
+    await page.evaluate((i) => {
+      const s = document.querySelector('.jp-WindowedPanel-outer');
+      s.scrollTop = i * s.clientHeight * 0.8;
+    }, i);
+    await waitFor(page, `the charts in view at scroll step ${i} being drawn`, () => {
+      const view = document.querySelector('.jp-WindowedPanel-outer').getBoundingClientRect();
+      return [...document.querySelectorAll('.chainrule-chart')].every((b) => {
+        const r = b.getBoundingClientRect();
+        const inView = r.height > 0 && r.bottom > view.top && r.top < view.bottom;
+        return !inView || b.getAttribute('data-drawn') === 'true' || b.querySelector('.chainrule-chart-error');
+      });
+    }, null, MINUTE);
   }
-  return { charts: boxes.length, formulas, problems };
+  const after = await page.evaluate(() => window.chainruleCheck.chartStates());
+  if (after.drawn !== after.total) result.problems.push(`after scrolling top to bottom, ${after.total - after.drawn} of ${after.total} charts are not drawn`);
 }
 
-// moveSliders drags every slider under a chart (the nudge explorer) to its far end and
-// requires the readout beside it to change: the page must work with no kernel behind it.
-async function moveSliders() {
-  const problems = [];
-  const sliders = [...document.querySelectorAll('.chainrule-chart + * input[type=range]')];
-  for (const [i, slider] of sliders.entries()) {
-    const controls = slider.closest('.chainrule-chart + *');
-    const before = controls.textContent;
-    slider.value = slider.value === slider.max ? slider.min : slider.max;
-    slider.dispatchEvent(new Event('input', { bubbles: true }));
-    await new Promise((r) => setTimeout(r, 100));
-    if (controls.textContent === before) problems.push(`slider ${i + 1}: moving it changed nothing beside it`);
+// saved: a notebook saved with outputs by someone else is untrusted; every chart box must
+// say why it is blank and how to draw it, before Run All draws them.
+async function savedNotes(page, result) {
+  await waitFor(page, 'the saved notebook opening with its kernel idle', panelReady, null, 2 * MINUTE);
+  const notes = await page.evaluate(() => [...document.querySelectorAll('.jp-Notebook .chainrule-chart')].map((b) => ({
+    drawn: b.querySelector('canvas') !== null, text: b.textContent })));
+  if (notes.length === 0) result.problems.push('the saved notebook shows no chart boxes');
+  notes.forEach((n, i) => {
+    if (n.drawn) result.problems.push(`saved chart ${i + 1} drew although its output is untrusted`);
+    else if (!/has not run/.test(n.text) || !/Trust Notebook/.test(n.text) || !/Run the cell/.test(n.text)) {
+      result.problems.push(`saved chart ${i + 1} does not say why it is blank and how to draw it: "${n.text.slice(0, 100)}"`);
+    }
+  });
+  result.notes.push(`${notes.length} saved charts explained before Run All`);
+}
+
+// secondView: JupyterLab's "Create New View for Output" shows the first chart's output
+// again; both views must draw, and no id in the charts may clash.
+async function secondView(page, result) {
+  const index = await page.evaluate(() => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    const i = panel.content.widgets.findIndex((c) => c.node.querySelector('.chainrule-chart'));
+    panel.content.activeCellIndex = i;
+    return i;
+  });
+  if (index < 0) { result.problems.push('no chart to show in a second view'); return; }
+  await page.evaluate(() => window.jupyterapp.commands.execute('notebook:create-output-view'));
+  await waitFor(page, 'the second view of the chart being drawn', () => {
+    const view = document.querySelector('.jp-LinkedOutputView .chainrule-chart');
+    return view && (view.getAttribute('data-drawn') === 'true' || view.querySelector('.chainrule-chart-error'));
+  }, null, MINUTE);
+  const twice = await page.evaluate(() => {
+    const view = document.querySelector('.jp-LinkedOutputView .chainrule-chart');
+    const same = [...document.querySelectorAll(`.chainrule-chart[data-chart="${view.getAttribute('data-chart')}"]`)];
+    const ids = [...document.querySelectorAll('.chainrule-chart [id], .chainrule-chart ~ * [id], .chainrule-chart[id]')].map((e) => e.id);
+    return { boxes: same.length, drawn: same.filter((b) => b.querySelector('canvas')).length, dupes: ids.filter((v, i) => ids.indexOf(v) !== i) };
+  });
+  if (twice.boxes !== 2 || twice.drawn !== 2) result.problems.push(`the chart shown in two views drew in ${twice.drawn} of ${twice.boxes}`);
+  if (twice.dupes.length) result.problems.push(`ids used twice in the page: ${twice.dupes.join(', ')}`);
+  result.notes.push('a chart drawn in two views');
+}
+
+// resize: opening and closing the left sidebar must redraw every chart at its box's new width.
+async function resize(page, result) {
+  const widths = () => [...document.querySelectorAll('.jp-Notebook .chainrule-chart')].map((b) => {
+    const c = b.querySelector('canvas');
+    return { box: b.clientWidth, canvas: c ? c.clientWidth : -1 };
+  });
+  const fits = () => [...document.querySelectorAll('.jp-Notebook .chainrule-chart')].every((b) => {
+    const c = b.querySelector('canvas');
+    return c && Math.abs(c.clientWidth - b.clientWidth) <= 1;
+  });
+  const before = await page.evaluate(widths);
+  for (const step of ['opening', 'closing']) {
+    await page.evaluate(() => window.jupyterapp.commands.execute('application:toggle-left-area'));
+    await waitFor(page, `every chart fitting its box after ${step} the sidebar`, fits, null, MINUTE);
   }
-  return { sliders: sliders.length, problems };
+  const during = before.map((w) => w.box);
+  result.notes.push(`charts resized with the sidebar (box widths ${during.join(', ')} px)`);
 }
 
-async function waitForCharts(page, ms) {
-  await page.waitForFunction(() => [...document.querySelectorAll('.chainrule-chart')].every(
-    (b) => b.getAttribute('data-drawn') === 'true' || b.querySelector('.chainrule-chart-error')), null, { timeout: ms })
-    .catch(() => {});
-}
+const scenarios = { secondView, resize };
 
-// runAll executes every cell of a notebook open in classic Notebook or JupyterLab and
-// waits until the kernel is idle with every code cell run.
-async function runAll(page) {
-  // The page's scripts set up the notebook after the load event: wait for either kind.
-  await page.waitForFunction(() => (window.Jupyter && window.Jupyter.notebook) || document.querySelector('.jp-Notebook'),
-    null, { timeout: 60000 });
-  const classic = await page.evaluate(() => !!(window.Jupyter && window.Jupyter.notebook));
-  if (classic) {
-    await page.waitForFunction(() => Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected(), null, { timeout: 60000 });
-    await page.evaluate(() => Jupyter.notebook.execute_all_cells());
-    await page.waitForFunction(() => {
-      const cells = Jupyter.notebook.get_cells().filter((c) => c.cell_type === 'code');
-      return !Jupyter.notebook.kernel_busy && cells.every((c) => typeof c.input_prompt_number === 'number');
-    }, null, { timeout: 180000, polling: 500 });
-    return;
+// ---- the check of one page ----
+
+async function storeSettings(context, spec) {
+  const u = new URL(spec.url);
+  const token = u.searchParams.get('token');
+  const base = u.pathname.slice(0, u.pathname.search(/\/(lab|notebooks|tree)\//) + 1);
+  for (const [plugin, value] of Object.entries(spec.settings || {})) {
+    const r = await context.request.put(`${u.origin}${base}lab/api/settings/${plugin}`, {
+      headers: { Authorization: `token ${token}` }, data: { raw: JSON.stringify(value) } });
+    if (!r.ok()) throw new Error(`storing the setting ${plugin} failed: HTTP ${r.status()}`);
   }
-  // JupyterLab / Notebook 7: the Run menu's "Run All Cells".
-  await page.waitForSelector('.jp-Notebook', { timeout: 60000 });
-  await page.waitForSelector('.jp-Notebook-ExecutionIndicator[data-status="idle"], .jp-mod-idle', { timeout: 60000 }).catch(() => {});
-  await page.click('text=Run');
-  await page.click('text=Run All Cells');
-  await page.waitForFunction(() => {
-    const prompts = [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
-    return prompts.length > 0 && prompts.every((p) => /\[\d+\]/.test(p.textContent));
-  }, null, { timeout: 180000, polling: 500 });
 }
 
-const browser = await chromium.launch({
-  executablePath: job.chromium,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
-});
-for (const spec of job.pages) {
-  const result = { name: spec.name, ok: false, problems: [], charts: 0, formulas: 0, sliders: 0 };
-  const context = await browser.newContext({ offline: !!spec.offline, viewport: { width: 1100, height: 900 } });
+// screenshots scrolls the notebook (or the page) a screen at a time and takes a picture
+// of each screen, so the whole lesson can be looked at.
+async function screenshots(page, spec) {
+  const stem = `${job.screenshots}/${spec.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+  if (!spec.frontEnd) {
+    await page.screenshot({ path: `${stem}.png`, fullPage: true });
+    return [`${stem}.png`];
+  }
+  const files = [];
+  const steps = await page.evaluate(() => {
+    const s = document.querySelector('.jp-WindowedPanel-outer') || document.querySelector('#site') || document.scrollingElement;
+    window.chainruleScroller = s;
+    return Math.min(40, Math.ceil(s.scrollHeight / s.clientHeight));
+  });
+  for (let i = 0; i < steps; i++) {
+    await page.evaluate((i) => { const s = window.chainruleScroller; s.scrollTop = i * s.clientHeight; }, i);
+    await page.waitForFunction(() => window.chainruleCheck.chartsSettled(), null, { timeout: 20000 }).catch(() => {});
+    const file = `${stem}-${String(i + 1).padStart(2, '0')}.png`;
+    await page.screenshot({ path: file });
+    files.push(file);
+  }
+  return files;
+}
+
+async function checkPage(browser, spec) {
+  const started = Date.now();
+  const result = { name: spec.name, ok: false, problems: [], notes: [], charts: 0, formulas: 0, sliders: 0, screenshots: [] };
+  const context = await browser.newContext({ offline: !!spec.offline, viewport: spec.viewport || { width: 1280, height: 1000 } });
+  await context.addInitScript(pageChecks);
   const page = await context.newPage();
-  page.on('console', (msg) => { if (msg.type() === 'error') result.problems.push(`console error: ${msg.text()}`); });
-  page.on('response', (r) => { if (r.status() >= 400) result.problems.push(`HTTP ${r.status()} for ${r.url()}`); });
-  page.on('pageerror', (err) => result.problems.push(`page error: ${err.message}`));
-  page.on('requestfailed', (req) => result.problems.push(`request failed: ${req.url()} (${req.failure() && req.failure().errorText})`));
+  let echartsLoads = 0, closing = false;
+  // Once the checks are done, the kernel is shut down and the page closed: what
+  // Jupyter's page says about that is not about the lesson.
+  const problem = (p) => { if (!closing) result.problems.push(p); };
+  page.on('console', (msg) => { if (msg.type() === 'error') problem(`console error: ${msg.text()}`); });
+  page.on('response', (r) => {
+    if (r.status() >= 400) problem(`HTTP ${r.status()} for ${r.url()}`);
+    if (/echarts\.min\.js(\?|$)/.test(r.url())) { echartsLoads++; result.echartsURL = r.url(); }
+  });
+  page.on('pageerror', (err) => problem(`page error: ${err.message}`));
+  page.on('requestfailed', (req) => problem(`request failed: ${req.url()} (${req.failure() && req.failure().errorText})`));
   if (spec.origin) {
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -116,32 +253,51 @@ for (const spec of job.pages) {
     });
   }
   try {
-    await page.goto(spec.url, { waitUntil: 'load', timeout: 60000 });
-    if (spec.runAll) await runAll(page);
-    await waitForCharts(page, 20000);
-    await page.waitForTimeout(500); // let ECharts finish its first animation frame
-    const moved = await page.evaluate(moveSliders);
+    await storeSettings(context, spec);
+    await page.goto(spec.url, { waitUntil: 'load', timeout: 2 * MINUTE });
+    if (spec.scenario === 'saved') await savedNotes(page, result);
+    if (spec.frontEnd === 'classic') await runAllClassic(page);
+    else if (spec.frontEnd) await runAllJupyterLab(page, spec);
+    if (spec.scenario === 'scroll') await scrollThrough(page, result);
+    await waitForCharts(page);
+    if (spec.frontEnd) await waitForMath(page); // exported pages typeset with KaTeX as they load
+    if (scenarios[spec.scenario]) await scenarios[spec.scenario](page, result);
+    const moved = await page.evaluate(() => window.chainruleCheck.moveSliders());
     result.sliders = moved.sliders;
     result.problems.push(...moved.problems);
-    const found = await page.evaluate(inspect);
-    result.charts = found.charts;
-    result.formulas = found.formulas;
+    const found = await page.evaluate(() => window.chainruleCheck.inspect());
+    Object.assign(result, { charts: found.charts, formulas: found.formulas });
     result.problems.push(...found.problems);
-    if (job.screenshots) {
-      result.screenshot = `${job.screenshots}/${spec.name.replace(/[^A-Za-z0-9_.-]/g, '_')}.png`;
-      await page.screenshot({ path: result.screenshot, fullPage: true });
+    if (spec.scenario === 'dark') {
+      result.problems.push(...await page.evaluate(() => window.chainruleCheck.readability()));
+      result.notes.push('charts readable under JupyterLab Dark');
     }
+    if (spec.frontEnd && found.charts > 0 && echartsLoads !== 1) {
+      result.problems.push(`ECharts was loaded ${echartsLoads} times; it must load once per page`);
+    }
+    if (job.screenshots) result.screenshots = await screenshots(page, spec);
   } catch (e) {
     result.problems.push(`could not check the page: ${e.message.split('\n')[0]}`);
   }
-  // Jupyter's own pages have known noise that is not ours: classic Notebook's MathJax 2
-  // asks for a font at about:blank. Failed requests are still caught by URL above.
+  closing = true;
+  if (spec.scenario === 'dark') {
+    await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Light' })).catch(() => {});
+  }
+  if (spec.frontEnd && spec.frontEnd !== 'classic') await shutdownKernel(page);
   if (spec.ignore) {
     const ignore = spec.ignore.map((p) => new RegExp(p));
     result.problems = result.problems.filter((p) => !ignore.some((re) => re.test(p)));
   }
   result.ok = result.problems.length === 0;
-  console.log(JSON.stringify(result));
+  result.seconds = (Date.now() - started) / 1000;
   await context.close();
+  return result;
 }
+
+const browser = await chromium.launch({
+  executablePath: job.chromium,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
+    '--disable-sync', '--no-first-run', '--disable-quic'],
+});
+for (const spec of job.pages) console.log(JSON.stringify(await checkPage(browser, spec)));
 await browser.close();

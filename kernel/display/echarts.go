@@ -23,6 +23,13 @@ const EChartsAsset = "kernel/assets/node_modules/echarts/dist/echarts.min.js"
 // ChartClass is the CSS class of every chart box; the browser checks look for it.
 const ChartClass = "chainrule-chart"
 
+// UntrustedNote is what a chart box says until its script has drawn the chart:
+// Jupyter runs the scripts of outputs produced in this session only, not of saved ones.
+const UntrustedNote = "this chart is drawn by a script that has not run. Jupyter runs scripts only in outputs " +
+	"produced in this session, not in outputs saved in the notebook. Run the cell (or Run All), or trust the " +
+	"notebook: “Trust Notebook” in JupyterLab's command palette (Ctrl+Shift+C), File → Trust Notebook in classic " +
+	"Notebook, or `jupyter trust NOTEBOOK` in a terminal."
+
 var chartCount atomic.Int64
 
 // EChartsPathEnv names the environment variable that, when set, is the path of the
@@ -92,8 +99,10 @@ func (c *Chart) HTML() (string, error) {
 	cfg, _ := json.Marshal(map[string]string{"url": libURL, "why": why})
 	id := fmt.Sprintf("chainrule-chart-%d-%d", os.Getpid(), chartCount.Add(1))
 	var b strings.Builder
-	fmt.Fprintf(&b, `<div class="%s" id="%s" style="width:%dpx;max-width:100%%;height:%dpx;">`, ChartClass, id, c.Width, c.Height)
-	fmt.Fprintf(&b, `<p class="chainrule-chart-note" style="color:#888;font:13px sans-serif;padding:1em;">%s — this chart is drawn by a script that has not run. Run the cell (Jupyter does not run scripts in outputs it did not produce in this session), or open the exported HTML page.</p></div>`, html.EscapeString(c.Title))
+	// The box has no id: an output shown in two views (JupyterLab's "Create New View
+	// for Output") holds it twice, and each view's script finds the box beside it.
+	fmt.Fprintf(&b, `<div class="%s" data-chart="%s" style="width:%dpx;max-width:100%%;height:%dpx;">`, ChartClass, id, c.Width, c.Height)
+	fmt.Fprintf(&b, `<p class="chainrule-chart-note" style="color:#888;font:13px sans-serif;padding:1em;">%s — %s</p></div>`, html.EscapeString(c.Title), UntrustedNote)
 	b.WriteString(c.Controls)
 	fmt.Fprintf(&b, "<script>\n(function () {\nvar id = %q, option = %s, config = %s;\n", id, opt, cfg)
 	fmt.Fprintf(&b, "function ready(chart, box) {\n%s\n}\n", c.Script)
@@ -126,24 +135,34 @@ func ErrorHTML(err error) string {
 		html.EscapeString(err.Error()) + `</div>`
 }
 
-// loaderJS draws `option` in `box` with ECharts, then calls ready(chart, box).
-// It waits until the box is in the page and has a width (JupyterLab renders outputs
-// before attaching them), and loads ECharts at most once per page. An ECharts bundle
-// evaluated where require.js defines `define.amd` (classic Notebook) would register as
-// an AMD module instead of setting window.echarts, so it is evaluated with define hidden.
+// loaderJS draws `option` in its box with ECharts, then calls ready(chart, box).
+// ECharts loads at most once per page, from the server's base URL. The chart is drawn
+// once the box has a width, with no time limit: JupyterLab attaches outputs after
+// running their scripts and hides cells outside the window (windowing) until they are
+// scrolled to. It is resized whenever the box's width changes (a sidebar opened or
+// closed), and drawn anew in light or dark colours when JupyterLab's theme changes.
+// An ECharts bundle evaluated where require.js defines `define.amd` (classic Notebook)
+// would register as an AMD module instead of setting window.echarts, so it is
+// evaluated with define hidden.
 const loaderJS = `
-// JupyterLab may run this script before the output is in the document, so the box
-// is looked up beside the script first, then in the document.
 var here = document.currentScript && document.currentScript.parentNode;
+var selector = '.chainrule-chart[data-chart="' + id + '"]';
+// findBox looks beside this script first (two views of one output hold the box twice),
+// then for a box of this id in the page that is not drawn yet (classic Notebook runs
+// the script from the page's head).
 function findBox() {
-  return (here && here.querySelector && here.querySelector('#' + id)) || document.getElementById(id);
+  var box = here && here.querySelector && here.querySelector(selector);
+  if (box) return box;
+  var all = document.querySelectorAll(selector);
+  for (var i = all.length - 1; i >= 0; i--) if (!all[i].hasAttribute('data-drawn')) return all[i];
+  return null;
 }
-var box = findBox();
-function fail(why) {
-  box = box || findBox();
-  if (!box) { console.warn('chart ' + id + ' not drawn: ' + why); return; }
+function escapeHTML(s) {
+  return String(s).replace(/[&<>]/g, function (c) { return {'&': '&amp;', '<': '&lt;', '>': '&gt;'}[c]; });
+}
+function fail(box, why) {
   box.innerHTML = '<p class="chainrule-chart-error" style="color:#a33;font:13px sans-serif;padding:1em;">Chart not drawn: ' +
-    String((why && why.message) || why).replace(/[&<>]/g, function (c) { return {'&': '&amp;', '<': '&lt;', '>': '&gt;'}[c]; }) + '</p>';
+    escapeHTML((why && why.message) || why) + '</p>';
 }
 function baseURL() {
   var cfg = document.getElementById('jupyter-config-data');
@@ -167,18 +186,105 @@ function load() {
   }
   return window.chainruleECharts;
 }
-function draw(echarts, tries) {
-  box = box || findBox();
-  if (!box || !box.isConnected || box.clientWidth === 0) {
-    if (tries > 600) return fail('the chart box never became visible');
-    return requestAnimationFrame(function () { draw(echarts, tries + 1); });
+` + themeJS + `
+// draw makes the chart in box and runs the chart's own script. Drawn again (a theme
+// change), the controls are replaced by a copy first, which drops the old listeners.
+function draw(echarts, box, old) {
+  if (old) {
+    old.dispose();
+    var ctl = box.nextElementSibling;
+    if (ctl && !ctl.matches('script')) ctl.replaceWith(ctl.cloneNode(true));
   }
+  var dark = chainruleDark();
   box.innerHTML = '';
-  var chart = echarts.init(box);
-  chart.setOption(option);
-  if (window.ResizeObserver) new ResizeObserver(function () { chart.resize(); }).observe(box);
+  var chart = echarts.init(box, dark ? 'dark' : null);
+  chart.setOption(dark ? chainruleForDark(option, box) : option);
   ready(chart, box);
   box.setAttribute('data-drawn', 'true');
+  box.setAttribute('data-theme', dark ? 'dark' : 'light');
+  return chart;
 }
-load().then(function (echarts) { draw(echarts, 0); }, fail);
+function start(echarts, box) {
+  var chart = null;
+  var sized = function () {
+    if (!box.isConnected || box.clientWidth === 0) return;
+    if (chart) chart.resize(); else chart = draw(echarts, box);
+  };
+  new ResizeObserver(sized).observe(box);
+  new MutationObserver(function () {
+    if (chart && chainruleDark() !== (box.getAttribute('data-theme') === 'dark')) chart = draw(echarts, box, chart);
+  }).observe(document.body, {attributes: true, attributeFilter: ['data-jp-theme-light']});
+  sized();
+}
+// whenBox calls f with the box as soon as it is in the page.
+function whenBox(f) {
+  var box = findBox();
+  if (box) return f(box);
+  var watch = new MutationObserver(function () {
+    var box = findBox();
+    if (box) { watch.disconnect(); f(box); }
+  });
+  watch.observe(document.documentElement, {childList: true, subtree: true});
+}
+whenBox(function (box) {
+  load().then(function (echarts) { start(echarts, box); }, function (why) { fail(box, why); });
+});
+`
+
+// themeJS chooses the chart's colours for the page: JupyterLab's dark themes set
+// data-jp-theme-light="false" on the body. In the dark, ECharts' dark theme is used
+// with a transparent background, and text colours the lessons set for a white page
+// (titles, subtitles, axis labels and names, legends) are lightened, keeping their
+// hue, until they read on the page's background (contrast 4.5, WCAG's bar for text).
+const themeJS = `
+function chainruleDark() { return !!document.body && document.body.getAttribute('data-jp-theme-light') === 'false'; }
+function chainruleRGB(color) {
+  var m = /^#([0-9a-f]{3}|[0-9a-f]{6})$/i.exec(color);
+  if (m) {
+    var h = m[1].length === 3 ? m[1].replace(/./g, '$&$&') : m[1];
+    return [0, 2, 4].map(function (i) { return parseInt(h.substr(i, 2), 16); });
+  }
+  if ((m = /^rgba?\(([^)]+)\)$/.exec(color))) return m[1].split(',').slice(0, 3).map(Number);
+  return null;
+}
+function chainruleLuminance(color) {
+  var rgb = chainruleRGB(color);
+  if (!rgb) return null;
+  var c = rgb.map(function (v) { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+// chainruleLighten mixes color with white, a tenth at a time, until it reads on bg.
+function chainruleLighten(color, bg) {
+  var rgb = chainruleRGB(color), out = color;
+  for (var t = 0.1; rgb && t <= 1 && chainruleContrast(out, bg) < 4.5; t += 0.1) {
+    out = 'rgb(' + rgb.map(function (v) { return Math.round(v + (255 - v) * t); }).join(',') + ')';
+  }
+  return out;
+}
+function chainruleContrast(a, b) {
+  var la = chainruleLuminance(a), lb = chainruleLuminance(b);
+  if (la === null || lb === null) return 21;
+  return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+}
+// chainruleBackground is the colour behind el: the first ancestor's that is not transparent.
+function chainruleBackground(el) {
+  for (var e = el; e && e.nodeType === 1; e = e.parentElement) {
+    var c = getComputedStyle(e).backgroundColor;
+    if (c && c !== 'transparent' && !/^rgba\([^)]*,\s*0\)$/.test(c)) return c;
+  }
+  return chainruleDark() ? '#111111' : '#ffffff';
+}
+function chainruleForDark(option, box) {
+  var bg = chainruleBackground(box), copy = JSON.parse(JSON.stringify(option));
+  var textKeys = {textStyle: 1, subtextStyle: 1, axisLabel: 1, nameTextStyle: 1};
+  function fix(o, key, inText) {
+    if (Array.isArray(o)) { o.forEach(function (v) { fix(v, key, inText); }); return; }
+    if (!o || typeof o !== 'object') return;
+    if (inText && typeof o.color === 'string' && !o.backgroundColor) o.color = chainruleLighten(o.color, bg);
+    for (var k in o) if (k !== 'series') fix(o[k], k, !!textKeys[k]);
+  }
+  ['title', 'xAxis', 'yAxis', 'legend', 'textStyle'].forEach(function (k) { if (copy[k]) fix(copy[k], k, k === 'textStyle'); });
+  copy.backgroundColor = 'transparent';
+  return copy;
+}
 `

@@ -1,0 +1,110 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// fakeKernelBinary copies a system program into the project's .kernel/bin under name,
+// so that a process running it counts as one of the project's kernel processes.
+func fakeKernelBinary(t *testing.T, p *project, system, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(system)
+	if err != nil {
+		t.Skip(err)
+	}
+	if err := os.MkdirAll(p.binDir(), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(p.binDir(), name)
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return bin
+}
+
+// waitGone waits, up to a generous limit, for pid to exit (or become a zombie).
+func waitGone(pid int) bool {
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if syscall.Kill(pid, 0) != nil || zombie(pid) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestReapStopsOrphansAndKeepsKernelsInUse(t *testing.T) {
+	p := &project{Root: t.TempDir()}
+	gonb := fakeKernelBinary(t, p, "/bin/sh", "gonb")
+	gopls := fakeKernelBinary(t, p, "/bin/sleep", "gopls")
+
+	// A kernel in use: "gonb" (a shell, our child) running "gopls" as its child.
+	conn := filepath.Join(t.TempDir(), "kernel.json")
+	os.WriteFile(conn, []byte("{}"), 0o644)
+	kernel := exec.Command(gonb, "-c", gopls+" 300; :", "--kernel", conn)
+	if err := kernel.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer kernel.Process.Kill()
+	// An orphan: a "gopls" whose starter exited at once, so it belongs to init now.
+	out, err := exec.Command("/bin/sh", "-c", gopls+" 300 >/dev/null 2>&1 & echo $!").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	orphan, _ := strconv.Atoi(strings.TrimSpace(string(out)))
+	defer syscall.Kill(orphan, syscall.SIGKILL)
+
+	var child int
+	for deadline := time.Now().Add(20 * time.Second); child == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for pid, pr := range p.kernelProcesses() {
+			if pr.ppid == kernel.Process.Pid {
+				child = pid
+			}
+		}
+	}
+	if child == 0 {
+		t.Fatal("the fake kernel's gopls never started")
+	}
+	if n := p.reapKernelProcesses(); n != 1 {
+		t.Errorf("reaped %d processes, want 1 (the orphan)", n)
+	}
+	if !waitGone(orphan) {
+		t.Error("the orphaned gopls is still running")
+	}
+	if syscall.Kill(child, 0) != nil || syscall.Kill(kernel.Process.Pid, 0) != nil {
+		t.Fatal("a kernel in use, or its gopls, was stopped")
+	}
+
+	// The kernel's Jupyter removes its connection file when it stops it: from then on
+	// the kernel and its gopls are stale.
+	os.Remove(conn)
+	if n := p.reapKernelProcesses(); n != 2 {
+		t.Errorf("reaped %d processes after the connection file went, want 2", n)
+	}
+	kernel.Wait()
+	if !waitGone(child) {
+		t.Error("the stale kernel's gopls is still running")
+	}
+}
+
+func TestCheckLeavesNoKernelProcess(t *testing.T) {
+	p := testProject(t)
+	before := len(p.kernelProcesses())
+	res, log := checkOne(t, filepath.Join("testdata", "chart.ipynb"), 2*time.Minute)
+	if !res.OK {
+		t.Fatalf("the chart notebook failed:\n%s", log)
+	}
+	if after := p.kernelProcesses(); len(after) > before {
+		var left []string
+		for _, pr := range after {
+			left = append(left, strings.Join(pr.args, " "))
+		}
+		t.Errorf("%d kernel processes before check, %d after:\n%s", before, len(after), strings.Join(left, "\n"))
+	}
+}
