@@ -8,6 +8,8 @@
 //	go run ./kernel export [--out DIR] [NOTEBOOK...]
 //	                         execute the lessons and write offline HTML pages
 //	go run ./kernel bench    cell latency through the real kernel
+//	go run ./kernel hub --students FILE [--password-file F | --pam]
+//	                         serve the lessons to a class through JupyterHub (root)
 package main
 
 import (
@@ -29,6 +31,8 @@ verbs:
   export  execute the lessons and write self-contained HTML pages that work offline:
           export [--out DIR] [NOTEBOOK...] (default folder: out/export)
   bench   median re-run latency of a print, a mathx and a chart cell through the kernel
+  hub     serve the lessons to a class through JupyterHub, one account per student (root):
+          hub --students FILE (--password-file F | --pam) [--admin NAME] [--ip A] [--port N]
 
 Run "go run ./kernel VERB -h" for a verb's flags.
 `
@@ -53,6 +57,8 @@ func main() {
 		err = cmdExport(args)
 	case "bench":
 		err = cmdBench(args)
+	case "hub":
+		err = cmdHub(args)
 	case "-h", "-help", "--help", "help":
 		fmt.Print(usage)
 		return

@@ -1,0 +1,434 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+)
+
+func cmdHub(args []string) error {
+	// The two commands that run as a student, through the install's copy of this command.
+	if len(args) > 0 {
+		switch args[0] {
+		case "singleuser":
+			return classSingleUser(args[1:])
+		case "kernel":
+			return classKernel(args[1:])
+		}
+	}
+	fs := newFlags("hub", "--students FILE (--password-file F | --pam) [--admin NAME] [--ip 127.0.0.1] [--port 8000] [--ssl-cert F --ssl-key F] [--install DIR] [--install-only]")
+	studentsFile := fs.String("students", "", "file with one student user name per line (required)")
+	passwordFile := fs.String("password-file", "", "file holding the class password (at least 8 characters); students log in with it")
+	pam := fs.Bool("pam", false, "students log in with their system password instead of a class password")
+	admin := fs.String("admin", "", "user name of the teacher, who may also log in and is the hub's admin")
+	ip := fs.String("ip", "127.0.0.1", "address to listen on; 0.0.0.0 for a classroom network (put TLS in front, or pass --ssl-cert/--ssl-key)")
+	port := fs.Int("port", 8000, "port to listen on")
+	sslCert := fs.String("ssl-cert", "", "TLS certificate (PEM) for the hub's address")
+	sslKey := fs.String("ssl-key", "", "TLS key (PEM) for --ssl-cert")
+	install := fs.String("install", classDir, "folder of the shared install that every student's server and kernel run from")
+	installOnly := fs.Bool("install-only", false, "only build the shared install and the system-wide kernelspec (for a hub of your own, such as The Littlest JupyterHub)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if os.Geteuid() != 0 {
+		return errors.New("the hub needs root: it creates the students' accounts and runs each student's server as that student.\n" +
+			"Run it with sudo (sudo -E env PATH=$PATH go run ./kernel hub ...)")
+	}
+	if *installOnly {
+		p, _, err := setupHere()
+		if err != nil {
+			return err
+		}
+		c := classInstall{Dir: *install, SystemKernels: systemKernels}
+		if err := p.installClass(c); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "hub: the shared install is ready in %s; the kernelspec %s is in %s.\n"+
+			"hub: a hub of your own serves ECharts by starting each server with --ServerApp.extra_static_paths=%s\n",
+			c.Dir, kernelName, systemKernels, c.static())
+		return nil
+	}
+	if *studentsFile == "" {
+		return errors.New("--students FILE is required: one user name per line")
+	}
+	if (*passwordFile == "") == !*pam {
+		return errors.New("choose how students log in: --password-file F (a class password) or --pam (their system passwords)")
+	}
+	if (*sslCert == "") != (*sslKey == "") {
+		return errors.New("--ssl-cert and --ssl-key go together")
+	}
+	students, err := readStudents(*studentsFile)
+	if err != nil {
+		return err
+	}
+	if *admin != "" && !validUser.MatchString(*admin) {
+		return fmt.Errorf("--admin %q is not a user name this hub accepts", *admin)
+	}
+	opt := hubOptions{
+		Students: students, Admin: *admin, IP: *ip, Port: *port, SSLCert: *sslCert, SSLKey: *sslKey,
+		Install: classInstall{Dir: *install, SystemKernels: systemKernels},
+	}
+	if *passwordFile != "" {
+		if opt.Password, err = readPassword(*passwordFile); err != nil {
+			return err
+		}
+	}
+
+	p, _, err := setupHere()
+	if err != nil {
+		return err
+	}
+	opt.State = filepath.Join(p.stateDir(), "hub")
+	if err := p.installClass(opt.Install); err != nil {
+		return err
+	}
+	if opt.Password != "" && opt.Admin != "" {
+		// JupyterHub's shared-password login gives admins a password of their own, 32 characters or more.
+		if opt.AdminPassword, err = adminPassword(opt.State); err != nil {
+			return err
+		}
+	}
+	for _, name := range append(slices.Clone(students), adminList(opt.Admin)...) {
+		created, err := ensureAccount(name, classComment)
+		if err != nil {
+			return err
+		}
+		if created {
+			status("account "+name, "created")
+		} else if a, _ := lookupAccount(name); a != nil && a.Comment != classComment {
+			status("account "+name, "exists; used as it is")
+		}
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	h, err := p.startHub(ctx, opt)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "\nhub: the class is open at\n\n    %s\n\n", h.URL)
+	if opt.Password != "" {
+		fmt.Fprintf(out, "hub: students log in with their user name and the class password from %s.\n", *passwordFile)
+		if opt.Admin != "" {
+			fmt.Fprintf(out, "hub: %s (admin) logs in with the admin password in %s.\n", opt.Admin, filepath.Join(opt.State, "admin-password"))
+		}
+	} else {
+		fmt.Fprintln(out, "hub: students log in with their user name and system password.")
+	}
+	fmt.Fprintf(out, "hub: %d students may log in; the hub's log is %s.\nhub: press Ctrl-C to stop the hub, every student's server and their kernels.\n", len(students), h.Log)
+	select {
+	case <-h.exited:
+		return fmt.Errorf("the hub stopped by itself (%v); see %s", h.waitErr, h.Log)
+	case <-ctx.Done():
+		fmt.Fprintln(out, "hub: stopping the hub, the students' servers and their kernels ...")
+		return h.stop()
+	}
+}
+
+func adminList(admin string) []string {
+	if admin == "" {
+		return nil
+	}
+	return []string{admin}
+}
+
+// readPassword reads the class password: the file's first line, 8 characters or more.
+func readPassword(path string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return "", err
+	}
+	pw := strings.TrimSpace(firstLine(string(raw)))
+	if len(pw) < 8 {
+		return "", fmt.Errorf("the class password in %s is %d characters long; JupyterHub requires at least 8", path, len(pw))
+	}
+	return pw, nil
+}
+
+// adminPassword returns the admin's password kept in state/admin-password (readable by
+// root only), making a random one the first time.
+func adminPassword(state string) (string, error) {
+	file := filepath.Join(state, "admin-password")
+	if raw, err := os.ReadFile(file); err == nil && len(strings.TrimSpace(string(raw))) >= 32 {
+		return strings.TrimSpace(string(raw)), nil
+	}
+	pw, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		return "", err
+	}
+	return pw, os.WriteFile(file, []byte(pw+"\n"), 0o600)
+}
+
+// hubOptions configures one hub.
+type hubOptions struct {
+	Students      []string
+	Admin         string
+	Password      string // the class password; "" means PAM (system passwords)
+	AdminPassword string // with Password and Admin: the admin's own
+	IP            string
+	Port          int
+	SSLCert       string
+	SSLKey        string
+	Install       classInstall
+	State         string // the hub's database, cookie secret, configuration and log
+	// JupyterPath, when set, is where the students' servers look for the kernelspec
+	// first (the classroom test's own install).
+	JupyterPath string
+}
+
+// hubConfig is what the generated jupyterhub_config.py reads from hub.json beside it.
+type hubConfig struct {
+	BindURL       string            `json:"bind_url"`
+	HubBindURL    string            `json:"hub_bind_url"`
+	ProxyAPIURL   string            `json:"proxy_api_url"`
+	ProxyCommand  []string          `json:"proxy_command"`
+	DBURL         string            `json:"db_url"`
+	CookieSecret  string            `json:"cookie_secret_file"`
+	Students      []string          `json:"students"`
+	Admins        []string          `json:"admins"`
+	Password      string            `json:"password,omitempty"`
+	AdminPassword string            `json:"admin_password,omitempty"`
+	SSLCert       string            `json:"ssl_cert,omitempty"`
+	SSLKey        string            `json:"ssl_key,omitempty"`
+	SpawnerCmd    []string          `json:"spawner_cmd"`
+	SpawnerArgs   []string          `json:"spawner_args"`
+	SpawnerEnv    map[string]string `json:"spawner_env"`
+	DefaultURL    string            `json:"default_url"`
+}
+
+// hubConfigPy reads hub.json; everything the hub does is set here, in one place.
+const hubConfigPy = `# Written by go run ./kernel hub; the values are in hub.json beside this file.
+import json, os
+
+cfg = json.load(open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "hub.json")))
+
+c.JupyterHub.bind_url = cfg["bind_url"]
+c.JupyterHub.hub_bind_url = cfg["hub_bind_url"]
+c.JupyterHub.db_url = cfg["db_url"]
+c.JupyterHub.cookie_secret_file = cfg["cookie_secret_file"]
+c.JupyterHub.cleanup_servers = True  # stopping the hub stops every student's server
+c.JupyterHub.cleanup_proxy = True
+c.ConfigurableHTTPProxy.api_url = cfg["proxy_api_url"]
+c.ConfigurableHTTPProxy.command = cfg["proxy_command"]
+if cfg.get("ssl_cert"):
+    c.JupyterHub.ssl_cert = cfg["ssl_cert"]
+    c.JupyterHub.ssl_key = cfg["ssl_key"]
+
+# Only the listed students, and the admin, may log in.
+c.Authenticator.allowed_users = set(cfg["students"])
+c.Authenticator.admin_users = set(cfg.get("admins") or [])
+if cfg.get("password"):
+    c.JupyterHub.authenticator_class = "shared-password"
+    c.SharedPasswordAuthenticator.user_password = cfg["password"]
+    if cfg.get("admin_password"):
+        c.SharedPasswordAuthenticator.admin_password = cfg["admin_password"]
+else:
+    c.JupyterHub.authenticator_class = "pam"
+
+# Each student's server runs as that student, from the shared install: the command
+# first copies the lessons into the student's home, then starts jupyterhub-singleuser.
+from jupyterhub.spawner import LocalProcessSpawner
+
+
+class ClassSpawner(LocalProcessSpawner):
+    """Stops a student's server with SIGTERM first. jupyter_server shuts its kernels down
+    on SIGTERM; on SIGINT, when not on a terminal, it exits at once and leaves them running."""
+
+    async def stop(self, now=False):
+        return await super().stop(now=True)  # SIGTERM, then SIGKILL after term_timeout
+
+
+c.JupyterHub.spawner_class = ClassSpawner
+c.Spawner.term_timeout = 30  # time for the server to shut its kernels down
+c.Spawner.cmd = cfg["spawner_cmd"]
+c.Spawner.args = cfg["spawner_args"]
+c.Spawner.env_keep = ["LANG", "LC_ALL"]
+c.Spawner.environment = cfg["spawner_env"]
+c.Spawner.default_url = cfg["default_url"]
+# A server starting while thirty others compile Go on two cores can be slow.
+c.Spawner.start_timeout = 300
+c.Spawner.http_timeout = 300
+`
+
+// runningHub is a started hub.
+type runningHub struct {
+	URL     string // the address students open
+	Log     string
+	cmd     *exec.Cmd
+	exited  chan struct{}
+	waitErr error
+}
+
+// startHub writes the hub's configuration into opt.State and starts JupyterHub (with
+// configurable-http-proxy from kernel/assets) in a process group of its own, returning
+// once the hub answers through the proxy. ctx ending before then stops it.
+func (p *project) startHub(ctx context.Context, opt hubOptions) (*runningHub, error) {
+	c := opt.Install
+	if err := os.MkdirAll(opt.State, 0o700); err != nil {
+		return nil, err
+	}
+	proxy := filepath.Join(p.assetsDir(), "node_modules", ".bin", "configurable-http-proxy")
+	if !exists(proxy) {
+		return nil, fmt.Errorf("configurable-http-proxy is not installed in %s; run `go run ./kernel setup`", filepath.Dir(proxy))
+	}
+	ports, err := freePorts(2)
+	if err != nil {
+		return nil, err
+	}
+	scheme := "http"
+	if opt.SSLCert != "" {
+		scheme = "https"
+	}
+	env := map[string]string{
+		"PATH": c.venv() + "/bin:/usr/local/bin:/usr/bin:/bin",
+	}
+	if opt.JupyterPath != "" {
+		env["JUPYTER_PATH"] = opt.JupyterPath
+	}
+	cfg := hubConfig{
+		BindURL:      fmt.Sprintf("%s://%s/", scheme, net.JoinHostPort(opt.IP, strconv.Itoa(opt.Port))),
+		HubBindURL:   fmt.Sprintf("http://127.0.0.1:%d", ports[0]),
+		ProxyAPIURL:  fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
+		ProxyCommand: []string{proxy},
+		DBURL:        "sqlite:///" + filepath.Join(opt.State, "jupyterhub.sqlite"),
+		CookieSecret: filepath.Join(opt.State, "jupyterhub_cookie_secret"),
+		Students:     opt.Students,
+		Admins:       adminList(opt.Admin),
+		Password:     opt.Password, AdminPassword: opt.AdminPassword,
+		SSLCert: opt.SSLCert, SSLKey: opt.SSLKey,
+		SpawnerCmd: []string{c.tool(), "hub", "singleuser"},
+		// ECharts is served by each student's server at /user/<name>/static/echarts.min.js.
+		SpawnerArgs: []string{"--ServerApp.extra_static_paths=" + c.static()},
+		SpawnerEnv:  env,
+		DefaultURL:  "/lab/tree/" + lessonsFolder + "/00-welcome.ipynb",
+	}
+	raw, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(opt.State, "hub.json"), raw, 0o600); err != nil {
+		return nil, err
+	}
+	configPy := filepath.Join(opt.State, "jupyterhub_config.py")
+	if err := os.WriteFile(configPy, []byte(hubConfigPy), 0o600); err != nil {
+		return nil, err
+	}
+	logPath := filepath.Join(opt.State, "jupyterhub.log")
+	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	defer logFile.Close()
+	fmt.Fprintf(logFile, "\n==== %s: starting the hub on %s\n", time.Now().Format(time.RFC3339), cfg.BindURL)
+
+	token, err := newToken()
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(filepath.Join(c.venv(), "bin", "jupyterhub"), "-f", configPy)
+	cmd.Dir = opt.State
+	cmd.Env = append(cleanJupyterEnv(os.Environ()), "CONFIGPROXY_AUTH_TOKEN="+token)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = ownProcessGroup()
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("starting jupyterhub: %w", err)
+	}
+	h := &runningHub{Log: logPath, cmd: cmd, exited: make(chan struct{})}
+	go func() { h.waitErr = cmd.Wait(); close(h.exited) }()
+	host := opt.IP
+	if host == "0.0.0.0" || host == "::" || host == "" {
+		host = "127.0.0.1"
+	}
+	h.URL = fmt.Sprintf("%s://%s/", scheme, net.JoinHostPort(host, strconv.Itoa(opt.Port)))
+	if err := h.waitReady(ctx, 3*time.Minute); err != nil {
+		stopErr := h.stop()
+		return nil, errors.Join(err, stopErr)
+	}
+	if opt.IP != host {
+		h.URL = fmt.Sprintf("%s://%s/", scheme, net.JoinHostPort(opt.IP, strconv.Itoa(opt.Port)))
+	}
+	return h, nil
+}
+
+// waitReady polls the hub's API through the proxy until it answers.
+func (h *runningHub) waitReady(ctx context.Context, limit time.Duration) error {
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{InsecureSkipVerify: true}, // only asking whether it is up
+	}}
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		if resp, err := client.Get(h.URL + "hub/api/"); err == nil {
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-h.exited:
+			return fmt.Errorf("jupyterhub exited before it answered (%v); last lines of %s:\n%s", h.waitErr, h.Log, tail(h.Log, 20))
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(300 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("jupyterhub did not answer at %shub/api/ within %s; last lines of %s:\n%s", h.URL, limit, h.Log, tail(h.Log, 20))
+}
+
+// stop sends the hub SIGTERM, on which it stops every student's server (which stop
+// their kernels) and the proxy; after 90 s it kills the hub's process group.
+func (h *runningHub) stop() error {
+	select {
+	case <-h.exited:
+		return nil
+	default:
+	}
+	signalGroup(h.cmd, syscall.SIGTERM)
+	select {
+	case <-h.exited:
+		return nil
+	case <-time.After(90 * time.Second):
+		signalGroup(h.cmd, syscall.SIGKILL)
+		<-h.exited
+		return fmt.Errorf("jupyterhub did not stop within 90 s and was killed; see %s", h.Log)
+	}
+}
+
+// freePorts returns n distinct ports that 127.0.0.1 can listen on now.
+func freePorts(n int) ([]int, error) {
+	var ports []int
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
+	}
+	return ports, nil
+}
