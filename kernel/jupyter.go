@@ -19,6 +19,10 @@ var pipPins = []string{"jupyterlab==4.6.6", "notebook==7.6.5", "nbclient==0.11.0
 // debianPackages are what setup installs with apt-get where pip cannot reach the index.
 var debianPackages = []string{"jupyter-notebook", "jupyter-nbconvert", "python3-nbclient"}
 
+// debianJupyter is where Debian's jupyter-notebook package puts jupyter, which a pyenv
+// or venv earlier on PATH can hide; setup looks there too.
+var debianJupyter = "/usr/bin/jupyter"
+
 // pipUnreachableFor is how long setup trusts a failed pip install before trying the
 // index again, when a classic Notebook is there to fall back on.
 const pipUnreachableFor = 24 * time.Hour
@@ -65,7 +69,7 @@ func (p *project) findJupyter() (lab, classic *jupyter, reasons []string) {
 	if bin, err := exec.LookPath("jupyter"); err == nil {
 		candidates = append(candidates, bin)
 	}
-	candidates = append(candidates, "/usr/bin/jupyter") // Debian's, behind a pyenv or venv on PATH
+	candidates = append(candidates, debianJupyter)
 	seen := map[string]bool{}
 	for _, bin := range candidates {
 		if seen[bin] || !exists(bin) {

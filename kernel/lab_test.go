@@ -137,3 +137,31 @@ func TestLabReportsAServerThatDiesAtStart(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestServerArgsOpenTheFirstLessonInTheChosenFrontEnd(t *testing.T) {
+	p := &project{Root: "/checkout"}
+	lab := &jupyter{Bin: "jupyter", App: "lab", Lab: "4.6.6", Notebook: "7.6.5"}
+	for _, c := range []struct {
+		j          *jupyter
+		ui, app    string
+		defaultURL string
+	}{
+		{lab, "lab", "lab", "--LabApp.default_url=/lab/tree/notebooks/00-welcome.ipynb"},
+		{lab, "notebook", "notebook", "--JupyterNotebookApp.default_url=/notebooks/notebooks/00-welcome.ipynb"},
+		{&jupyter{Bin: "jupyter", App: "notebook", Notebook: "6.4.12"}, "lab", "notebook", "--NotebookApp.default_url=/notebooks/notebooks/00-welcome.ipynb"},
+	} {
+		args, err := p.serverArgs(c.j, labOptions{UI: c.ui, Open: "notebooks/00-welcome.ipynb", BaseURL: "/prefix/"}, 8888)
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined := strings.Join(args, " ")
+		if args[0] != c.app || !strings.Contains(joined, c.defaultURL) || !strings.Contains(joined, "--ip=127.0.0.1") ||
+			!strings.Contains(joined, "base_url=/prefix/") {
+			t.Errorf("--ui %s with %s: %s", c.ui, c.j.describe(), joined)
+		}
+	}
+	_, err := p.serverArgs(&jupyter{Bin: "jupyter", App: "lab", Lab: "4.6.6"}, labOptions{UI: "notebook"}, 8888)
+	if err == nil || !strings.Contains(err.Error(), "--ui notebook needs Notebook 7") {
+		t.Errorf("--ui notebook without Notebook 7: %v", err)
+	}
+}

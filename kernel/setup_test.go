@@ -183,6 +183,9 @@ func TestMissingJupyterSaysWhatToRun(t *testing.T) {
 	captureOut(t)
 	p := &project{Root: t.TempDir()} // no venv here
 	t.Setenv("PATH", t.TempDir())    // and no jupyter on PATH
+	old := debianJupyter
+	debianJupyter = filepath.Join(t.TempDir(), "jupyter") // nor Debian's
+	t.Cleanup(func() { debianJupyter = old })
 	_, err := p.ensureJupyter(installOptions{})
 	if err == nil {
 		t.Fatal("want an error when Jupyter is missing and nothing may be installed")
@@ -252,5 +255,42 @@ func TestFindProjectOutsideCheckout(t *testing.T) {
 	_, err := findProject(t.TempDir())
 	if err == nil || !strings.Contains(err.Error(), "run this command from the repository's folder") {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestHalfBuiltVenvIsNotUsed: a venv that pip did not finish (no stamp), that holds
+// other versions, or whose jupyter is gone is reported, not used, so setup rebuilds it.
+func TestHalfBuiltVenvIsNotUsed(t *testing.T) {
+	p := &project{Root: t.TempDir()}
+	if why := p.venvProblem(); !strings.Contains(why, "no venv") {
+		t.Errorf("no venv: %q", why)
+	}
+	bin := filepath.Join(p.venvDir(), "bin")
+	os.MkdirAll(bin, 0o755)
+	for _, f := range []string{"jupyter", "jupyter-lab", "python"} {
+		os.WriteFile(filepath.Join(bin, f), []byte("#!/bin/sh\n"), 0o755)
+	}
+	if why := p.venvProblem(); !strings.Contains(why, "half-built") {
+		t.Errorf("venv without the stamp: %q", why)
+	}
+	os.WriteFile(p.venvStamp(), []byte("jupyterlab==4.0.0"), 0o644)
+	if why := p.venvProblem(); !strings.Contains(why, "other versions") {
+		t.Errorf("venv with other pins: %q", why)
+	}
+	os.WriteFile(p.venvStamp(), []byte(strings.Join(pipPins, "\n")), 0o644)
+	if why := p.venvProblem(); why != "" {
+		t.Errorf("complete venv: %q", why)
+	}
+	os.Remove(filepath.Join(bin, "jupyter"))
+	if why := p.venvProblem(); !strings.Contains(why, "broken") {
+		t.Errorf("venv without jupyter: %q", why)
+	}
+	t.Setenv("PATH", t.TempDir())
+	old := debianJupyter
+	debianJupyter = filepath.Join(t.TempDir(), "jupyter")
+	t.Cleanup(func() { debianJupyter = old })
+	lab, classic, reasons := p.findJupyter()
+	if lab != nil || classic != nil || len(reasons) != 1 || !strings.Contains(reasons[0], "broken") {
+		t.Errorf("findJupyter used a broken venv: %v %v %q", lab, classic, reasons)
 	}
 }
