@@ -35,12 +35,32 @@ func (r *testRun) classroom() error {
 	return r.p.classroom(r.chromium)
 }
 
+// createClassroomAccounts removes the test accounts a killed run left, creates them
+// afresh and returns their homes by name.
+func createClassroomAccounts() (map[string]string, error) {
+	if err := removeClassroomAccounts(); err != nil {
+		return nil, err
+	}
+	homes := map[string]string{}
+	for _, name := range classroomStudents {
+		if _, err := ensureAccount(name, testComment); err != nil {
+			return nil, err
+		}
+		a, err := lookupAccount(name)
+		if err != nil || a == nil {
+			return nil, fmt.Errorf("account %s: %v", name, err)
+		}
+		homes[name] = a.Home
+	}
+	return homes, nil
+}
+
 // classroom creates the accounts, starts a hub on a free loopback port, runs
 // kernel/assets/classroom.mjs against it, then stops everything and removes the
 // accounts, failing if any process, account or home is left behind.
 func (p *project) classroom(chromium string) (err error) {
 	if chromium == "" {
-		return errors.New("Chromium is not installed")
+		return errors.New("the classroom check needs Chromium, which is not installed")
 	}
 	unlock, err := lockFile(classroomLock, 30*time.Minute)
 	if err != nil {
@@ -49,24 +69,14 @@ func (p *project) classroom(chromium string) (err error) {
 	defer unlock()
 
 	// Accounts first, so that a failure anywhere after still removes them.
-	homes := map[string]string{}
 	defer func() {
 		if cerr := removeClassroomAccounts(); cerr != nil {
 			err = errors.Join(err, cerr)
 		}
 	}()
-	if err := removeClassroomAccounts(); err != nil { // left by a run that was killed
+	homes, err := createClassroomAccounts()
+	if err != nil {
 		return err
-	}
-	for _, name := range classroomStudents {
-		if _, err := ensureAccount(name, testComment); err != nil {
-			return err
-		}
-		a, err := lookupAccount(name)
-		if err != nil || a == nil {
-			return fmt.Errorf("account %s: %v", name, err)
-		}
-		homes[name] = a.Home
 	}
 
 	c := classInstall{Dir: classTestDir}

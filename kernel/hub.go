@@ -32,79 +32,109 @@ func cmdHub(args []string) error {
 			return classKernel(args[1:])
 		}
 	}
-	fs := newFlags("hub", "--students FILE (--password-file F | --pam) [--admin NAME] [--ip 127.0.0.1] [--port 8000] [--ssl-cert F --ssl-key F] [--install DIR] [--install-only]")
-	studentsFile := fs.String("students", "", "file with one student user name per line (required)")
-	passwordFile := fs.String("password-file", "", "file holding the class password (at least 8 characters); students log in with it")
-	pam := fs.Bool("pam", false, "students log in with their system password instead of a class password")
-	admin := fs.String("admin", "", "user name of the teacher, who may also log in and is the hub's admin")
-	ip := fs.String("ip", "127.0.0.1", "address to listen on; 0.0.0.0 for a classroom network (put TLS in front, or pass --ssl-cert/--ssl-key)")
-	port := fs.Int("port", 8000, "port to listen on")
-	sslCert := fs.String("ssl-cert", "", "TLS certificate (PEM) for the hub's address")
-	sslKey := fs.String("ssl-key", "", "TLS key (PEM) for --ssl-cert")
-	install := fs.String("install", classDir, "folder of the shared install that every student's server and kernel run from")
-	installOnly := fs.Bool("install-only", false, "only build the shared install and the system-wide kernelspec (for a hub of your own, such as The Littlest JupyterHub)")
-	if err := fs.Parse(args); err != nil {
+	opt, f, err := parseHubFlags(args)
+	if err != nil {
 		return err
 	}
 	if os.Geteuid() != 0 {
 		return errors.New("the hub needs root: it creates the students' accounts and runs each student's server as that student.\n" +
 			"Run it with sudo (sudo -E env PATH=$PATH go run ./kernel hub ...)")
 	}
-	if *installOnly {
-		p, _, err := setupHere()
-		if err != nil {
-			return err
-		}
-		c := classInstall{Dir: *install, SystemKernels: systemKernels}
-		if err := p.installClass(c); err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "hub: the shared install is ready in %s; the kernelspec %s is in %s.\n"+
-			"hub: a hub of your own serves ECharts by starting each server with --ServerApp.extra_static_paths=%s\n",
-			c.Dir, kernelName, systemKernels, c.static())
-		return nil
+	if f.installOnly {
+		return installOnly(opt.Install)
 	}
-	if *studentsFile == "" {
-		return errors.New("--students FILE is required: one user name per line")
-	}
-	if (*passwordFile == "") == !*pam {
-		return errors.New("choose how students log in: --password-file F (a class password) or --pam (their system passwords)")
-	}
-	if (*sslCert == "") != (*sslKey == "") {
-		return errors.New("--ssl-cert and --ssl-key go together")
-	}
-	students, err := readStudents(*studentsFile)
-	if err != nil {
+	if err := f.check(); err != nil {
 		return err
 	}
-	if *admin != "" && !validUser.MatchString(*admin) {
-		return fmt.Errorf("--admin %q is not a user name this hub accepts", *admin)
+	if opt.Students, err = readStudents(f.students); err != nil {
+		return err
 	}
-	opt := hubOptions{
-		Students: students, Admin: *admin, IP: *ip, Port: *port, SSLCert: *sslCert, SSLKey: *sslKey,
-		Install: classInstall{Dir: *install, SystemKernels: systemKernels},
-	}
-	if *passwordFile != "" {
-		if opt.Password, err = readPassword(*passwordFile); err != nil {
+	if f.passwordFile != "" {
+		if opt.Password, err = readPassword(f.passwordFile); err != nil {
 			return err
 		}
 	}
-
 	p, _, err := setupHere()
 	if err != nil {
 		return err
 	}
+	if err := p.prepareClass(&opt); err != nil {
+		return err
+	}
+	return p.serveClass(opt, f.passwordFile)
+}
+
+// hubFlags are the hub's command-line choices that are not hubOptions.
+type hubFlags struct {
+	students, passwordFile, admin, sslCert, sslKey string
+	pam, installOnly                               bool
+}
+
+// parseHubFlags reads the hub's flags into the options of the hub to start.
+func parseHubFlags(args []string) (hubOptions, hubFlags, error) {
+	var f hubFlags
+	fs := newFlags("hub", "--students FILE (--password-file F | --pam) [--admin NAME] [--ip 127.0.0.1] [--port 8000] [--ssl-cert F --ssl-key F] [--install DIR] [--install-only]")
+	fs.StringVar(&f.students, "students", "", "file with one student user name per line (required)")
+	fs.StringVar(&f.passwordFile, "password-file", "", "file holding the class password (at least 8 characters); students log in with it")
+	fs.BoolVar(&f.pam, "pam", false, "students log in with their system password instead of a class password")
+	fs.StringVar(&f.admin, "admin", "", "user name of the teacher, who may also log in and is the hub's admin")
+	ip := fs.String("ip", "127.0.0.1", "address to listen on; 0.0.0.0 for a classroom network (put TLS in front, or pass --ssl-cert/--ssl-key)")
+	port := fs.Int("port", 8000, "port to listen on")
+	fs.StringVar(&f.sslCert, "ssl-cert", "", "TLS certificate (PEM) for the hub's address")
+	fs.StringVar(&f.sslKey, "ssl-key", "", "TLS key (PEM) for --ssl-cert")
+	install := fs.String("install", classDir, "folder of the shared install that every student's server and kernel run from")
+	fs.BoolVar(&f.installOnly, "install-only", false, "only build the shared install and the system-wide kernelspec (for a hub of your own, such as The Littlest JupyterHub)")
+	if err := fs.Parse(args); err != nil {
+		return hubOptions{}, f, err
+	}
+	return hubOptions{Admin: f.admin, IP: *ip, Port: *port, SSLCert: f.sslCert, SSLKey: f.sslKey,
+		Install: classInstall{Dir: *install, SystemKernels: systemKernels}}, f, nil
+}
+
+// check says what is missing or contradictory in the flags of a hub to start.
+func (f hubFlags) check() error {
+	switch {
+	case f.students == "":
+		return errors.New("--students FILE is required: one user name per line")
+	case (f.passwordFile == "") == !f.pam:
+		return errors.New("choose how students log in: --password-file F (a class password) or --pam (their system passwords)")
+	case (f.sslCert == "") != (f.sslKey == ""):
+		return errors.New("--ssl-cert and --ssl-key go together")
+	case f.admin != "" && !validUser.MatchString(f.admin):
+		return fmt.Errorf("--admin %q is not a user name this hub accepts", f.admin)
+	}
+	return nil
+}
+
+// installOnly builds the shared install and the system-wide kernelspec, for a hub of the user's own.
+func installOnly(c classInstall) error {
+	p, _, err := setupHere()
+	if err != nil {
+		return err
+	}
+	if err := p.installClass(c); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "hub: the shared install is ready in %s; the kernelspec %s is in %s.\n"+
+		"hub: a hub of your own serves ECharts by starting each server with --ServerApp.extra_static_paths=%s\n",
+		c.Dir, kernelName, systemKernels, c.static())
+	return nil
+}
+
+// prepareClass builds the shared install, the admin's password and the accounts that are missing.
+func (p *project) prepareClass(opt *hubOptions) error {
 	opt.State = filepath.Join(p.stateDir(), "hub")
 	if err := p.installClass(opt.Install); err != nil {
 		return err
 	}
 	if opt.Password != "" && opt.Admin != "" {
 		// JupyterHub's shared-password login gives admins a password of their own, 32 characters or more.
+		var err error
 		if opt.AdminPassword, err = adminPassword(opt.State); err != nil {
 			return err
 		}
 	}
-	for _, name := range append(slices.Clone(students), adminList(opt.Admin)...) {
+	for _, name := range append(slices.Clone(opt.Students), adminList(opt.Admin)...) {
 		created, err := ensureAccount(name, classComment)
 		if err != nil {
 			return err
@@ -115,7 +145,11 @@ func cmdHub(args []string) error {
 			status("account "+name, "exists; used as it is")
 		}
 	}
+	return nil
+}
 
+// serveClass starts the hub, says how to log in, and runs it until Ctrl-C.
+func (p *project) serveClass(opt hubOptions, passwordFile string) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	h, err := p.startHub(ctx, opt)
@@ -124,14 +158,14 @@ func cmdHub(args []string) error {
 	}
 	fmt.Fprintf(out, "\nhub: the class is open at\n\n    %s\n\n", h.URL)
 	if opt.Password != "" {
-		fmt.Fprintf(out, "hub: students log in with their user name and the class password from %s.\n", *passwordFile)
+		fmt.Fprintf(out, "hub: students log in with their user name and the class password from %s.\n", passwordFile)
 		if opt.Admin != "" {
 			fmt.Fprintf(out, "hub: %s (admin) logs in with the admin password in %s.\n", opt.Admin, filepath.Join(opt.State, "admin-password"))
 		}
 	} else {
 		fmt.Fprintln(out, "hub: students log in with their user name and system password.")
 	}
-	fmt.Fprintf(out, "hub: %d students may log in; the hub's log is %s.\nhub: press Ctrl-C to stop the hub, every student's server and their kernels.\n", len(students), h.Log)
+	fmt.Fprintf(out, "hub: %d students may log in; the hub's log is %s.\nhub: press Ctrl-C to stop the hub, every student's server and their kernels.\n", len(opt.Students), h.Log)
 	select {
 	case <-h.exited:
 		return fmt.Errorf("the hub stopped by itself (%v); see %s", h.waitErr, h.Log)
@@ -278,21 +312,17 @@ type runningHub struct {
 	waitErr error
 }
 
-// startHub writes the hub's configuration into opt.State and starts JupyterHub (with
-// configurable-http-proxy from kernel/assets) in a process group of its own, returning
-// once the hub answers through the proxy. ctx ending before then stops it.
-func (p *project) startHub(ctx context.Context, opt hubOptions) (*runningHub, error) {
+// hubConfigFor is the configuration that jupyterhub_config.py reads: the addresses,
+// the proxy, the login, and how each student's server starts.
+func (p *project) hubConfigFor(opt hubOptions) (hubConfig, error) {
 	c := opt.Install
-	if err := os.MkdirAll(opt.State, 0o700); err != nil {
-		return nil, err
-	}
 	proxy := filepath.Join(p.assetsDir(), "node_modules", ".bin", "configurable-http-proxy")
 	if !exists(proxy) {
-		return nil, fmt.Errorf("configurable-http-proxy is not installed in %s; run `go run ./kernel setup`", filepath.Dir(proxy))
+		return hubConfig{}, fmt.Errorf("configurable-http-proxy is not installed in %s; run `go run ./kernel setup`", filepath.Dir(proxy))
 	}
 	ports, err := freePorts(2)
 	if err != nil {
-		return nil, err
+		return hubConfig{}, err
 	}
 	scheme := "http"
 	if opt.SSLCert != "" {
@@ -304,7 +334,7 @@ func (p *project) startHub(ctx context.Context, opt hubOptions) (*runningHub, er
 	if opt.JupyterPath != "" {
 		env["JUPYTER_PATH"] = opt.JupyterPath
 	}
-	cfg := hubConfig{
+	return hubConfig{
 		BindURL:      fmt.Sprintf("%s://%s/", scheme, net.JoinHostPort(opt.IP, strconv.Itoa(opt.Port))),
 		HubBindURL:   fmt.Sprintf("http://127.0.0.1:%d", ports[0]),
 		ProxyAPIURL:  fmt.Sprintf("http://127.0.0.1:%d", ports[1]),
@@ -320,17 +350,42 @@ func (p *project) startHub(ctx context.Context, opt hubOptions) (*runningHub, er
 		SpawnerArgs: []string{"--ServerApp.extra_static_paths=" + c.static()},
 		SpawnerEnv:  env,
 		DefaultURL:  "/lab/tree/" + lessonsFolder + "/00-welcome.ipynb",
-	}
+	}, nil
+}
+
+// writeHubConfig writes cfg as hub.json and the jupyterhub_config.py that reads it
+// into state, and returns the path of the latter.
+func writeHubConfig(state string, cfg hubConfig) (string, error) {
 	raw, err := json.MarshalIndent(cfg, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	if err := os.WriteFile(filepath.Join(state, "hub.json"), raw, 0o600); err != nil {
+		return "", err
+	}
+	configPy := filepath.Join(state, "jupyterhub_config.py")
+	return configPy, os.WriteFile(configPy, []byte(hubConfigPy), 0o600)
+}
+
+// startHub writes the hub's configuration into opt.State and starts JupyterHub (with
+// configurable-http-proxy from kernel/assets) in a process group of its own, returning
+// once the hub answers through the proxy. ctx ending before then stops it.
+func (p *project) startHub(ctx context.Context, opt hubOptions) (*runningHub, error) {
+	c := opt.Install
+	if err := os.MkdirAll(opt.State, 0o700); err != nil {
+		return nil, err
+	}
+	cfg, err := p.hubConfigFor(opt)
 	if err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(opt.State, "hub.json"), raw, 0o600); err != nil {
+	configPy, err := writeHubConfig(opt.State, cfg)
+	if err != nil {
 		return nil, err
 	}
-	configPy := filepath.Join(opt.State, "jupyterhub_config.py")
-	if err := os.WriteFile(configPy, []byte(hubConfigPy), 0o600); err != nil {
-		return nil, err
+	scheme := "http"
+	if opt.SSLCert != "" {
+		scheme = "https"
 	}
 	logPath := filepath.Join(opt.State, "jupyterhub.log")
 	logFile, err := os.OpenFile(logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
