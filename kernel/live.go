@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -204,12 +205,18 @@ func (r *testRun) classicPages(j *jupyter, lesson string) []browserPage {
 // It returns the names of the pages that failed.
 func (r *testRun) liveServer(j *jupyter, pages []browserPage, opt labOptions) []string {
 	state := filepath.Join(r.p.liveDir(), ".jupyterlab", opt.UI+strings.Trim(opt.BaseURL, "/"))
-	logFile, err := os.Create(filepath.Join(r.p.logDir(), "live-jupyter.log"))
+	logPath := filepath.Join(r.p.logDir(), "live-jupyter-"+frontEndLabel(j, pages[0].FrontEnd)+".log")
+	logFile, err := os.Create(logPath)
 	if err != nil {
 		return []string{err.Error()}
 	}
 	defer logFile.Close()
-	opt.Port, opt.Log, opt.Args = 18888, logFile, exposeApp
+	// A port the system chooses: a fixed one would race with other checks on this machine.
+	port, err := ephemeralPort()
+	if err != nil {
+		return []string{err.Error()}
+	}
+	opt.Port, opt.Log, opt.Args = port, logFile, exposeApp
 	if j.App == "notebook" {
 		opt.Args = nil // classic Notebook has no app to expose
 	}
@@ -217,7 +224,7 @@ func (r *testRun) liveServer(j *jupyter, pages []browserPage, opt labOptions) []
 	opt.Env = []string{"JUPYTERLAB_SETTINGS_DIR=" + filepath.Join(state, "settings"),
 		"JUPYTERLAB_WORKSPACES_DIR=" + filepath.Join(state, "workspaces")}
 	var failed []string
-	err = r.p.serve(j, opt, func(address string) error {
+	err = r.p.serve(j, opt, logPath, func(address string) error {
 		u, err := url.Parse(address)
 		if err != nil {
 			return err
@@ -247,8 +254,18 @@ func (r *testRun) liveServer(j *jupyter, pages []browserPage, opt labOptions) []
 	return failed
 }
 
+// ephemeralPort returns a loopback port that the system has just handed out as free.
+func ephemeralPort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
 // serve runs a Jupyter server with opt until use, given its address, returns.
-func (p *project) serve(j *jupyter, opt labOptions, use func(address string) error) error {
+func (p *project) serve(j *jupyter, opt labOptions, logPath string, use func(address string) error) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	ready := make(chan string, 1)
@@ -259,7 +276,7 @@ func (p *project) serve(j *jupyter, opt labOptions, use func(address string) err
 	select {
 	case address = <-ready:
 	case err := <-done:
-		return fmt.Errorf("jupyter did not start: %v (log: %s)", err, filepath.Join(p.logDir(), "live-jupyter.log"))
+		return fmt.Errorf("jupyter did not start: %v; last lines of %s:\n%s", err, logPath, tail(logPath, 10))
 	}
 	err := use(address)
 	cancel()
