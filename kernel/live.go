@@ -16,8 +16,17 @@ import (
 // Notebook 7.6.5's page throws once as it loads, for any notebook and kernel (a
 // Python notebook in a plain `jupyter notebook` does it too): its keyboard-shortcuts
 // plugin reads the schema of a plugin that Notebook 7 does not load.
+//
+// On a busy machine jupyter_server 2.21 answers JupyterLab's poll of the kernel list
+// with a 500 while a kernel is starting (its last_activity is still None; the traceback
+// is in the server's log). Chromium's console repeats every failed load without its
+// URL; the "HTTP <status> for <url>" line of each one is kept and judged instead.
 var (
-	labNoise       = []string{`^request failed: \S+/lab/api/(workspaces|settings)/\S* \(net::ERR_ABORTED\)$`}
+	labNoise = []string{
+		`^request failed: \S+/lab/api/(workspaces|settings)/\S* \(net::ERR_ABORTED\)$`,
+		`^HTTP 500 for \S+/api/kernels\?\d+$`,
+		`^console error: Failed to load resource: the server responded with a status of \d+`,
+	}
 	notebook7Noise = append([]string{`^page error: Cannot read properties of undefined \(reading 'schema'\)$`}, labNoise...)
 	classicNoise   = []string{`about:blank`, `^console error: Failed to load resource: net::ERR_FAILED$`}
 )
