@@ -46,13 +46,20 @@ func classOf() (classInstall, error) {
 	return c, nil
 }
 
-// classSingleUser runs as the student when the hub starts their server.
-func classSingleUser(args []string) error {
+// classAndHome returns the install that holds the running binary and the home of
+// the student it runs as: what both commands that run as a student start from.
+func classAndHome() (classInstall, string, error) {
 	c, err := classOf()
 	if err != nil {
-		return err
+		return c, "", err
 	}
 	home, err := os.UserHomeDir()
+	return c, home, err
+}
+
+// classSingleUser runs as the student when the hub starts their server.
+func classSingleUser(args []string) error {
+	c, home, err := classAndHome()
 	if err != nil {
 		return err
 	}
@@ -148,11 +155,7 @@ func classKernel(args []string) error {
 	if len(args) != 1 {
 		return fmt.Errorf("usage: backprop-class hub kernel CONNECTION_FILE")
 	}
-	c, err := classOf()
-	if err != nil {
-		return err
-	}
-	home, err := os.UserHomeDir()
+	c, home, err := classAndHome()
 	if err != nil {
 		return err
 	}
