@@ -183,12 +183,13 @@ func (l *Layer) newStep(aPrev []float64) (LayerStep, error) {
 // gradient slices DC_dw and DC_db, and APrev, Y and DC_daPrev, are left nil.
 func newLayerStep(l *Layer) LayerStep {
 	return LayerStep{
-		Layer: l,
-		Z:     make([]float64, l.out),
-		A:     make([]float64, l.out),
-		DC_da: make([]float64, l.out),
-		Da_dz: make([]float64, l.out),
-		DC_dz: make([]float64, l.out),
+		Layer:   l,
+		sigmoid: isSigmoid(l.Act),
+		Z:       make([]float64, l.out),
+		A:       make([]float64, l.out),
+		DC_da:   make([]float64, l.out),
+		Da_dz:   make([]float64, l.out),
+		DC_dz:   make([]float64, l.out),
 	}
 }
 
@@ -221,6 +222,7 @@ type LayerStep struct {
 
 	nz       nonzeros // the inputs that forward found nonzero
 	deltaSet bool     // whether the cost set δ_j itself (cross-entropy), so backward keeps it
+	sigmoid  bool     // whether the layer's activation is Sigmoid, when the step was made
 }
 
 // DC_dwAt returns ∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j, or an error naming
@@ -275,7 +277,11 @@ func (l *Layer) forward(s *LayerStep) {
 func (l *Layer) forwardNeurons(s *LayerStep, lo, hi int) {
 	for j := lo; j < hi; j++ {
 		s.Z[j] = s.nz.dot(l.Row(j)) + l.B[j]
-		s.A[j], s.Da_dz[j] = l.Act.F(s.Z[j]), l.Act.Prime(s.Z[j])
+		if s.sigmoid {
+			s.A[j], s.Da_dz[j] = sigmoid(s.Z[j]) // σ and σ′ from one exponential
+		} else {
+			s.A[j], s.Da_dz[j] = l.Act.F(s.Z[j]), l.Act.Prime(s.Z[j])
+		}
 	}
 }
 

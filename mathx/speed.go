@@ -1,33 +1,26 @@
 package mathx
 
 import (
+	"math"
 	"runtime"
+	"sync/atomic"
 )
 
 // The speed machinery of this package, all of it. Layer.forward and
-// Layer.backward read like the formulas; what makes SGD fast is below:
+// Layer.backward read like the formulas, and trainer.epoch (train.go) runs
+// them example after example; what makes SGD fast is below:
 //
 //  1. The sums over the inputs a_k skip those that are 0 (nonzeros). About
 //     four MNIST pixels in five are blank, so layer 1's sums visit a fifth of
 //     the inputs.
-//  2. SGD shares layer 1's neurons between two goroutines (rowSplit), with
-//     nothing but two channels.
+//  2. With two processors or more, SGD shares layer 1's neurons between two
+//     goroutines (rowSplit), which hand the work to each other with a
+//     signal that spins before it sleeps.
 //
-// Neither changes a number: SGD, Gradient and Step go through the same
-// per-neuron code in the same order, so they agree bit for bit, on any
-// number of processors (TestSGDMatchesGradientAndStep, TestSGDDeterministic).
-//
-// Measured with BenchmarkEpochMNIST (one epoch of SGD, 784-16-16-10, m = 10,
-// 50,000 images) on the shared 2-core machine, runs interleaved, while
-// other work kept its load average at 3 to 4: without the skipping,
-// 1.00–1.21 s per epoch, with it 0.45–1.4 s; with the row split too, 0.76–1.16
-// s. On a loaded machine the split gains little, since the helper rarely has
-// a core to itself; it is there for an idle one, where the trainer it
-// replaces (two goroutines spinning on atomics) measured 1.6 times the
-// speed of one goroutine. Two shortcuts measured no faster and were removed:
-// σ and σ′ from one exponential, and a sync.Pool of traces. dot and dotAt
-// keep the four running sums they have always had, so that trained networks
-// and the numbers the lessons print stay as they were.
+// Neither changes a number: the split computes every number with the same
+// operations in the same order as Gradient and Step, so they agree bit for
+// bit, on any number of processors (TestSGDMatchesGradientAndStep,
+// TestSGDDeterministic).
 
 // nonzeros lists the inputs a_k that are not 0. Such an input adds nothing
 // to z_j = Σ_k w_jk a_k + b_j, nor to ∂C0/∂w_jk = a_k δ_j, so when most
@@ -41,16 +34,27 @@ type nonzeros struct {
 	sparse bool      // whether fewer than half of the inputs are nonzero
 }
 
-// find lists the nonzero values of a.
+// find lists the nonzero values of a. Four blank inputs in a row, the
+// common case in an MNIST image, are recognised with one test; within a
+// group of four, every a_i is written and kept only if it is not 0, which
+// spares the processor a hard-to-predict branch per input.
 func (nz *nonzeros) find(a []float64) {
-	nz.all, nz.idx, nz.val = a, nz.idx[:0], nz.val[:0]
-	for k, ak := range a {
-		if ak != 0 {
-			nz.idx = append(nz.idx, k)
-			nz.val = append(nz.val, ak)
+	if cap(nz.idx) < len(a) {
+		nz.idx, nz.val = make([]int, len(a)), make([]float64, len(a))
+	}
+	idx, val, n := nz.idx[:len(a)], nz.val[:len(a)], 0
+	for k := 0; k < len(a); k += 4 {
+		if k+4 <= len(a) && math.Float64bits(a[k])|math.Float64bits(a[k+1])|math.Float64bits(a[k+2])|math.Float64bits(a[k+3]) == 0 {
+			continue
+		}
+		for i := k; i < min(k+4, len(a)); i++ {
+			idx[n], val[n] = i, a[i]
+			if a[i] != 0 {
+				n++
+			}
 		}
 	}
-	nz.sparse = 2*len(nz.idx) < len(a)
+	nz.all, nz.idx, nz.val, nz.sparse = a, idx[:n], val[:n], 2*n < len(a)
 }
 
 // dot returns Σ_k w_k a_k over the inputs a_k.
@@ -127,83 +131,229 @@ func axpyAt(alpha float64, idx []int, val, y []float64) {
 // its neurons between two goroutines.
 const minSplitWeights = 4096
 
-// A rowSplit shares the work of layer 1, almost all of it in an MNIST
-// network, between the trainer's goroutine and a helper: neuron j of layer 1
-// needs only row j of the weights, both forward (z_j = Σ_k w_jk x_k + b_j)
-// and backward (∂C0/∂w_jk = x_k δ_j), so each goroutine takes half of the
-// rows for every example of the batch. Each number is computed by the same
-// operations in the same order as one goroutine computes it, so SGD's
-// result does not depend on the number of processors.
+// A rowSplit runs SGD's epochs with layer 1, almost all of the work in an
+// MNIST network, shared between the trainer's goroutine and a helper.
+// Neuron j of layer 1 needs only row j of the weights, forward
+// (z_j = Σ_k w_jk x_k + b_j), backward (∂C0/∂w_jk = x_k δ_j) and in the
+// step, so each goroutine owns half of the rows, for every example of a
+// batch. A batch runs in three phases:
+//
+//	forwardRows   both: layer 1 forward, each on its rows
+//	upperLayers   the trainer: layers 2..L forward, the cost, layers L..2
+//	              backward; then it helps the helper with findNext
+//	findNext      the helper: the nonzero inputs of the next batch's
+//	              examples, each taken by whichever goroutine is free
+//	backwardRows  both: layer 1 backward and its step, each on its rows
+//
+// Row j of the weights and of their partial derivatives stays in the
+// processor's cache while a goroutine runs it for every example of the
+// batch.
 type rowSplit struct {
-	traces []trace // one per example of a batch, all adding into the trainer's gradient
-	split  int     // the helper runs neurons [split, Out) of layer 1
-	work   chan func(lo, hi int)
-	done   chan struct{}
+	net    *Network
+	grad   Gradient      // Σ ∂C0/∂w and Σ ∂C0/∂b over the current batch
+	traces []trace       // one per example of a batch
+	batch  [2][]Example  // the current batch and the next
+	nz     [2][]nonzeros // the nonzero inputs of their examples
+	split  int           // the helper owns the neurons [split, out) of layer 1
+	c0     float64       // Σ C0 over the current batch
+	taken  atomic.Int64  // how many of the next batch's examples findNext has taken
+
+	eta, invM, keep float64 // the step's η, 1/m and weight decay (see descend)
+
+	phase    phase         // what the helper is to run next
+	posted   signal        // counts the phases handed to the helper
+	finished signal        // counts the phases the helper has finished
+	quit     bool          // set with the last post, to stop the helper
+	exited   chan struct{} // closed when the helper returns
 }
 
-// newRowSplit returns a rowSplit for n, or nil when there is one processor
-// or layer 1 is too small to be worth sharing.
+// The phases of a batch.
+type phase int
+
+const (
+	forwardRows phase = iota
+	upperLayers
+	findNext
+	backwardRows
+)
+
+// newRowSplit returns a rowSplit for n, or nil when there is one processor,
+// one layer, or a layer 1 too small to be worth sharing.
 func newRowSplit(n *Network, g Gradient, batchSize int) *rowSplit {
 	first := n.Layers[0]
-	if runtime.GOMAXPROCS(0) < 2 || first.out < 2 || len(first.W) < minSplitWeights {
+	if runtime.GOMAXPROCS(0) < 2 || len(n.Layers) < 2 || first.out < 2 || len(first.W) < minSplitWeights {
 		return nil
 	}
-	r := &rowSplit{traces: make([]trace, batchSize), split: first.out / 2}
+	r := &rowSplit{net: n, grad: g, traces: make([]trace, batchSize), split: first.out / 2}
 	for e := range r.traces {
 		r.traces[e] = n.newTrace(g, false)
 	}
+	for i := range r.batch {
+		r.batch[i] = make([]Example, 0, batchSize)
+		r.nz[i] = make([]nonzeros, batchSize)
+	}
+	r.posted.wake, r.finished.wake = make(chan struct{}, 1), make(chan struct{}, 1)
 	return r
 }
 
-// start starts the helper; stop ends it.
-func (r *rowSplit) start(out int) {
-	r.work, r.done = make(chan func(lo, hi int)), make(chan struct{})
-	go func() {
-		for f := range r.work {
-			f(r.split, out)
-			r.done <- struct{}{}
+// epoch is trainer.epoch with layer 1 shared: the same steps, batch by
+// batch, and the same result.
+func (r *rowSplit) epoch(train []Example, order []int, m int, eta, keep float64) (sumC0 float64, ok bool) {
+	r.eta, r.keep = eta, keep
+	r.start()
+	defer r.stop()
+	r.fill(train, order[:min(m, len(order))])
+	r.taken.Store(0)
+	r.do(findNext, 0, 0)
+	for lo := 0; lo < len(order); lo += m {
+		r.fill(train, order[min(lo+m, len(order)):min(lo+2*m, len(order))])
+		r.invM = 1 / float64(len(r.batch[0]))
+		r.taken.Store(0)
+		r.run(forwardRows, forwardRows)
+		r.run(upperLayers, findNext)
+		if !IsFinite(r.c0) {
+			return r.c0 * r.invM, false
 		}
-	}()
+		sumC0 += r.c0
+		for l := 1; l < len(r.net.Layers); l++ {
+			layer := r.net.Layers[l]
+			descend(layer.W, r.grad.DC_dw[l], r.eta, r.invM, r.keep)
+			descend(layer.B, r.grad.DC_db[l], r.eta, r.invM, 1)
+		}
+		r.run(backwardRows, backwardRows)
+	}
+	return sumC0, true
 }
 
-func (r *rowSplit) stop() { close(r.work) }
-
-// both runs f on the trainer's rows and the helper's at once.
-func (r *rowSplit) both(f func(lo, hi int)) {
-	r.work <- f
-	f(0, r.split)
-	<-r.done
-}
-
-// backprop adds ∂C0/∂w and ∂C0/∂b of every example train[i], i in batch, to
-// the gradient and returns Σ C0: what trace.backprop does one example after
-// another, with layer 1 shared.
-func (r *rowSplit) backprop(n *Network, train []Example, batch []int) (c0 float64) {
-	first := n.Layers[0]
-	for e, i := range batch {
+// fill makes the next batch the current one, and the examples train[i], i
+// in next, the next batch.
+func (r *rowSplit) fill(train []Example, next []int) {
+	r.batch[0], r.batch[1] = r.batch[1], r.batch[0][:0]
+	r.nz[0], r.nz[1] = r.nz[1], r.nz[0]
+	for _, i := range next {
+		r.batch[1] = append(r.batch[1], train[i])
+	}
+	for e, ex := range r.batch[0] {
 		s := &r.traces[e][0]
-		s.APrev = train[i].X
-		s.nz.find(s.APrev)
+		s.APrev, s.nz = ex.X, r.nz[0][e]
 	}
-	r.both(func(lo, hi int) {
-		for e := range batch {
-			first.forwardNeurons(&r.traces[e][0], lo, hi)
+}
+
+// run runs mine on the trainer's rows [0, split) and theirs on the helper's
+// rows [split, out), at once, and returns when both are done.
+func (r *rowSplit) run(mine, theirs phase) {
+	done := r.finished.n.Load() + 1
+	r.phase = theirs
+	r.posted.add()
+	r.do(mine, 0, r.split)
+	r.finished.wait(done)
+}
+
+// start starts the helper goroutine; stop stops it and waits for it to return.
+func (r *rowSplit) start() {
+	r.quit, r.exited = false, make(chan struct{})
+	go func(next uint64) {
+		defer close(r.exited)
+		for ; ; next++ {
+			r.posted.wait(next)
+			if r.quit {
+				return
+			}
+			r.do(r.phase, r.split, r.net.Layers[0].out)
+			r.finished.add()
 		}
-	})
-	for e, i := range batch {
-		t := r.traces[e]
-		for l := 1; l < len(t); l++ {
-			t[l].Layer.forward(&t[l])
+	}(r.posted.n.Load() + 1)
+}
+
+func (r *rowSplit) stop() {
+	r.quit = true
+	r.posted.add()
+	<-r.exited
+}
+
+// do runs phase ph on the neurons [lo, hi) of layer 1.
+func (r *rowSplit) do(ph phase, lo, hi int) {
+	first, batch := r.net.Layers[0], r.batch[0]
+	switch ph {
+	case forwardRows:
+		for j := lo; j < hi; j++ {
+			for e := range batch {
+				first.forwardNeurons(&r.traces[e][0], j, j+1)
+			}
 		}
-		c0 += n.Cost.of(t.output(), train[i].Y)
-		for l := len(t) - 1; l > 0; l-- {
-			t[l].Layer.backward(&t[l])
+	case upperLayers:
+		r.c0 = 0
+		for e, ex := range batch {
+			t := r.traces[e]
+			for l := 1; l < len(t); l++ {
+				t[l].Layer.forward(&t[l])
+			}
+			r.c0 += r.net.Cost.of(t.output(), ex.Y)
+			for l := len(t) - 1; l > 0; l-- {
+				t[l].Layer.backward(&t[l])
+			}
+		}
+		r.do(findNext, lo, hi)
+	case findNext:
+		for e := int(r.taken.Add(1)) - 1; e < len(r.batch[1]); e = int(r.taken.Add(1)) - 1 {
+			r.nz[1][e].find(r.batch[1][e].X)
+		}
+	case backwardRows:
+		for j := lo; j < hi; j++ {
+			for e := range batch {
+				first.backwardNeurons(&r.traces[e][0], j, j+1)
+			}
+		}
+		in := first.in
+		descend(first.W[lo*in:hi*in], r.grad.DC_dw[0][lo*in:hi*in], r.eta, r.invM, r.keep)
+		descend(first.B[lo:hi], r.grad.DC_db[0][lo:hi], r.eta, r.invM, 1)
+	}
+}
+
+// A signal is a counter that one goroutine raises and another waits on.
+//
+// A phase of a batch takes some microseconds, about as long as it takes to
+// wake a goroutine that sleeps on a channel; handing the phases over with
+// channels made the split no faster than one goroutine (see the commit
+// message). So a waiting goroutine first looks spins times, yielding the
+// processor (runtime.Gosched) between looks, and only then sleeps, so that
+// it does not hold a processor when the other goroutine is slow, as on a
+// busy machine.
+type signal struct {
+	n        atomic.Uint64
+	sleeping atomic.Bool
+	wake     chan struct{} // holds at most one wake-up
+}
+
+// spins is how many times a signal looks before its waiter sleeps: some
+// tens of microseconds.
+const spins = 500
+
+// add raises the count by one and wakes the waiter if it sleeps.
+func (s *signal) add() {
+	s.n.Add(1)
+	if s.sleeping.Load() {
+		select {
+		case s.wake <- struct{}{}:
+		default: // a wake-up is already pending
 		}
 	}
-	r.both(func(lo, hi int) {
-		for e := range batch {
-			first.backwardNeurons(&r.traces[e][0], lo, hi)
+}
+
+// wait returns once the count has reached n.
+func (s *signal) wait(n uint64) {
+	for range spins {
+		if s.n.Load() >= n {
+			return
 		}
-	})
-	return c0
+		runtime.Gosched()
+	}
+	for {
+		s.sleeping.Store(true)
+		if s.n.Load() >= n {
+			s.sleeping.Store(false)
+			return
+		}
+		<-s.wake
+	}
 }

@@ -159,7 +159,7 @@ type trainer struct {
 	net   *Network
 	grad  Gradient  // Σ ∂C0/∂w and Σ ∂C0/∂b over the current batch
 	trace trace     // one example's pass, adding its ∂C0 to grad
-	split *rowSplit // shares layer 1 between two goroutines, if not nil (speed.go)
+	split *rowSplit // runs epochs with layer 1 on two goroutines, if not nil (speed.go)
 }
 
 func newTrainer(n *Network, batchSize int) *trainer {
@@ -172,8 +172,7 @@ func newTrainer(n *Network, batchSize int) *trainer {
 // first batch whose cost is NaN or infinite.
 func (t *trainer) epoch(train []Example, order []int, m int, eta, keep float64) (sumC0 float64, ok bool) {
 	if t.split != nil {
-		t.split.start(t.net.Layers[0].out)
-		defer t.split.stop()
+		return t.split.epoch(train, order, m, eta, keep) // the same, with layer 1 shared (speed.go)
 	}
 	for lo := 0; lo < len(order); lo += m {
 		batch := order[lo:min(lo+m, len(order))]
@@ -190,9 +189,6 @@ func (t *trainer) epoch(train []Example, order []int, m int, eta, keep float64) 
 // backprop runs backpropagation on each example train[i], i in batch, adds
 // its ∂C0/∂w and ∂C0/∂b to grad, and returns Σ C0 over the batch.
 func (t *trainer) backprop(train []Example, batch []int) (c0 float64) {
-	if t.split != nil {
-		return t.split.backprop(t.net, train, batch) // the same, with layer 1 shared (speed.go)
-	}
 	for _, i := range batch {
 		c0 += t.trace.backprop(train[i].X, train[i].Y, t.net.Cost)
 	}
