@@ -58,11 +58,14 @@ type installOptions struct {
 
 // findJupyter looks for Jupyter without installing anything: the project's venv when
 // its install is complete, then a jupyter on PATH that has JupyterLab. A jupyter with
-// classic Notebook only is returned as classic, for the fallback.
-func (p *project) findJupyter() (lab, classic *jupyter, reasons []string) {
+// classic Notebook only is returned as classic, for the fallback. Each candidate costs
+// a Python start (about a second), so once it has a JupyterLab it looks further only
+// when wantClassic.
+func (p *project) findJupyter(wantClassic bool) (lab, classic *jupyter, reasons []string) {
 	candidates := []string{}
+	seen := map[string]bool{}
 	if why := p.venvProblem(); why == "" {
-		candidates = append(candidates, p.venvJupyter())
+		lab, seen[p.venvJupyter()] = p.pinnedJupyter(), true
 	} else if exists(p.venvDir()) {
 		reasons = append(reasons, why)
 	}
@@ -70,8 +73,10 @@ func (p *project) findJupyter() (lab, classic *jupyter, reasons []string) {
 		candidates = append(candidates, bin)
 	}
 	candidates = append(candidates, debianJupyter)
-	seen := map[string]bool{}
 	for _, bin := range candidates {
+		if lab != nil && (classic != nil || !wantClassic) {
+			break
+		}
 		if seen[bin] || !exists(bin) {
 			continue
 		}
@@ -87,6 +92,22 @@ func (p *project) findJupyter() (lab, classic *jupyter, reasons []string) {
 		}
 	}
 	return lab, classic, reasons
+}
+
+// pinnedJupyter is the venv's Jupyter as its stamp records it: pip installed exactly
+// pipPins there, so reading the versions needs no Python start.
+func (p *project) pinnedJupyter() *jupyter {
+	j := &jupyter{Bin: p.venvJupyter(), Python: shebangPython(p.venvJupyter()), App: "lab"}
+	for _, pin := range pipPins {
+		name, version, _ := strings.Cut(pin, "==")
+		switch name {
+		case "jupyterlab":
+			j.Lab = version
+		case "notebook":
+			j.Notebook = version
+		}
+	}
+	return j
 }
 
 func (p *project) venvJupyter() string { return filepath.Join(p.venvDir(), "bin", "jupyter") }
@@ -184,7 +205,7 @@ func exists(path string) bool {
 // commands the user must run.
 func (p *project) ensureJupyter(opt installOptions) (*jupyter, error) {
 	const what = "Jupyter"
-	lab, classic, reasons := p.findJupyter()
+	lab, classic, reasons := p.findJupyter(false)
 	if lab != nil {
 		status(what, fmt.Sprintf("%s (%s)", lab.Bin, lab.describe()))
 		return lab, nil
@@ -193,7 +214,7 @@ func (p *project) ensureJupyter(opt installOptions) (*jupyter, error) {
 	if opt.pip && !p.pipRecentlyFailed(classic != nil) {
 		if err := p.pipInstall(); err != nil {
 			tried = append(tried, err.Error())
-		} else if lab, _, reasons := p.findJupyter(); lab != nil {
+		} else if lab, _, reasons := p.findJupyter(false); lab != nil {
 			status(what, "installed "+lab.describe()+" in "+p.venvDir())
 			return lab, nil
 		} else {
@@ -204,7 +225,7 @@ func (p *project) ensureJupyter(opt installOptions) (*jupyter, error) {
 		if err := p.aptInstall(); err != nil {
 			tried = append(tried, err.Error())
 		}
-		_, classic, _ = p.findJupyter()
+		_, classic, _ = p.findJupyter(true)
 	}
 	if classic != nil {
 		status(what, fmt.Sprintf("%s (%s: the fallback, as pip could not install JupyterLab)", classic.Bin, classic.describe()))

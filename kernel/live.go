@@ -70,7 +70,7 @@ func (r *testRun) live() error {
 	} else {
 		fmt.Fprintf(out, "live: skip JupyterLab 4 and Notebook 7: not installed (setup fell back to %s)\n", j.describe())
 	}
-	if _, classic, _ := p.findJupyter(); classic != nil {
+	if _, classic, _ := p.findJupyter(true); classic != nil {
 		failed = append(failed, r.liveServer(classic, r.classicPages(classic, lesson), labOptions{})...)
 	} else {
 		fmt.Fprintln(out, "live: skip classic Notebook 6.4: not installed (Debian: apt-get install jupyter-notebook)")

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -34,7 +35,7 @@ func captureOut(t *testing.T) *bytes.Buffer {
 // the kernel is not installed — unless `kernel test` asked for it, then it fails.
 func installedJupyter(t *testing.T, p *project) *jupyter {
 	t.Helper()
-	j, _, reasons := p.findJupyter()
+	j, _, reasons := p.findJupyter(false)
 	dataDir, _ := jupyterDataDir()
 	spec := filepath.Join(dataDir, "kernels", kernelName, "kernel.json")
 	if j != nil && p.toolsPresent() && exists(spec) {
@@ -281,6 +282,11 @@ func TestHalfBuiltVenvIsNotUsed(t *testing.T) {
 	if why := p.venvProblem(); why != "" {
 		t.Errorf("complete venv: %q", why)
 	}
+	// A complete venv is taken at its stamp's word: its fake python is never run.
+	if lab, _, _ := p.findJupyter(false); lab == nil || lab.Bin != p.venvJupyter() ||
+		!slices.Contains(pipPins, "jupyterlab=="+lab.Lab) || !slices.Contains(pipPins, "notebook=="+lab.Notebook) {
+		t.Errorf("complete venv: findJupyter gives %+v, want the venv's jupyter at the pinned versions", lab)
+	}
 	os.Remove(filepath.Join(bin, "jupyter"))
 	if why := p.venvProblem(); !strings.Contains(why, "broken") {
 		t.Errorf("venv without jupyter: %q", why)
@@ -289,7 +295,7 @@ func TestHalfBuiltVenvIsNotUsed(t *testing.T) {
 	old := debianJupyter
 	debianJupyter = filepath.Join(t.TempDir(), "jupyter")
 	t.Cleanup(func() { debianJupyter = old })
-	lab, classic, reasons := p.findJupyter()
+	lab, classic, reasons := p.findJupyter(true)
 	if lab != nil || classic != nil || len(reasons) != 1 || !strings.Contains(reasons[0], "broken") {
 		t.Errorf("findJupyter used a broken venv: %v %v %q", lab, classic, reasons)
 	}
