@@ -76,14 +76,9 @@ func TestCheckReportsAPanicWhereItHappened(t *testing.T) {
 	if res.OK {
 		t.Fatalf("a panicking notebook passed:\n%s", log)
 	}
-	// GoNB marks each frame of the stack with its cell and line, but on a busy machine it
-	// sometimes leaves the inner frame (main.third, inlined) unmarked: its stderr arrives
-	// split mid-line. The report then names the deepest frame GoNB did mark.
+	// GoNB's HTML marks every frame, so the report names the inner one, where the
+	// panic happened, even when its text stack left that frame unmarked.
 	where := "cell 3 (code cell 2) failed at a line of the cell run as [1], line 2: return s[3]"
-	if !strings.Contains(res.Output, "Cell [1] Line 2") {
-		where = "cell 3 (code cell 2), line 4: fmt.Println(third(s))"
-		t.Log("GoNB left the inner frame unmarked; the report names the caller")
-	}
 	for _, want := range []string{where, "panic: runtime error: index out of range [3] with length 0"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("report lacks %q:\n%s", want, log)

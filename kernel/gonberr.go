@@ -46,11 +46,24 @@ type location struct {
 	text        string // the line itself
 }
 
-// locate finds the first cell line named in the output, given each executed cell's source.
+// locate finds the cell line an error happened at: the first one named in the output,
+// given each executed cell's source. GoNB reports a panic's stack twice: as text,
+// marking each frame "[[ Cell [N] Line M ]]" as stderr arrives, which on a busy machine
+// can miss the innermost frame, and then as HTML, marking every frame "Cell[N]: Line M"
+// once the program has ended. So the HTML's marks come first, and the text's only
+// where there is no HTML.
 func locate(plain []string, executed map[string]string) (location, bool) {
+	if loc, ok := locateMarked(plain, executed, true); ok {
+		return loc, true
+	}
+	return locateMarked(plain, executed, false)
+}
+
+// locateMarked is locate for the HTML's marks only (html) or for any mark.
+func locateMarked(plain []string, executed map[string]string, html bool) (location, bool) {
 	for _, l := range plain {
 		m := cellLineRe.FindStringSubmatch(l)
-		if m == nil {
+		if m == nil || (html && !strings.HasPrefix(m[0], "Cell[")) {
 			continue
 		}
 		src, ok := executed[m[1]]
