@@ -269,19 +269,18 @@ func quadraticCost(a, y, dC_da []float64) float64 {
 // The sum visits only the inputs a_k ≠ 0, which s.nz lists (see speed.go).
 func (l *Layer) forward(s *LayerStep) {
 	s.nz.find(s.APrev)
-	l.forwardNeurons(s, 0, l.out)
+	for j := range l.out {
+		l.activate(s, j, s.nz.dot(l.Row(j))+l.B[j])
+	}
 }
 
-// forwardNeurons is forward for the neurons j in [lo, hi), on the inputs
-// s.nz lists.
-func (l *Layer) forwardNeurons(s *LayerStep, lo, hi int) {
-	for j := lo; j < hi; j++ {
-		s.Z[j] = s.nz.dot(l.Row(j)) + l.B[j]
-		if s.sigmoid {
-			s.A[j], s.Da_dz[j] = sigmoid(s.Z[j]) // σ and σ′ from one exponential
-		} else {
-			s.A[j], s.Da_dz[j] = l.Act.F(s.Z[j]), l.Act.Prime(s.Z[j])
-		}
+// activate sets z_j = z, a_j = f(z_j) and ∂a_j/∂z_j = f′(z_j).
+func (l *Layer) activate(s *LayerStep, j int, z float64) {
+	s.Z[j] = z
+	if s.sigmoid {
+		s.A[j], s.Da_dz[j] = sigmoid(z) // σ and σ′ from one exponential
+	} else {
+		s.A[j], s.Da_dz[j] = l.Act.F(z), l.Act.Prime(z)
 	}
 }
 
@@ -290,13 +289,15 @@ func (l *Layer) forwardNeurons(s *LayerStep, lo, hi int) {
 //
 //	δ_j = ∂C0/∂z_j = f′(z_j) ∂C0/∂a_j   (unless the cost set δ_j itself)
 //	∂C0/∂b_j  += δ_j
-//	∂C0/∂w_jk += a_k δ_j
+//	∂C0/∂w_jk += a_k δ_j                (over the inputs a_k ≠ 0 that forward found)
 //	∂C0/∂a_k   = Σ_j w_jk δ_j           (unless s.DC_daPrev is nil)
 //
 // It adds to DC_dw and DC_db, so that a network can sum over a batch in
 // place, and sets DC_daPrev, which the layer below reads as its DC_da.
 func (l *Layer) backward(s *LayerStep) {
-	l.backwardNeurons(s, 0, l.out)
+	for j := range l.out {
+		s.nz.addScaledTo(l.delta(s, j), s.DC_dw[j*l.in:(j+1)*l.in])
+	}
 	if s.DC_daPrev != nil {
 		clear(s.DC_daPrev)
 		for j, delta := range s.DC_dz {
@@ -305,15 +306,12 @@ func (l *Layer) backward(s *LayerStep) {
 	}
 }
 
-// backwardNeurons is the part of backward for the neurons j in [lo, hi):
-// δ_j and the partial derivatives of their weights and biases, over the
-// inputs a_k ≠ 0 that forward found.
-func (l *Layer) backwardNeurons(s *LayerStep, lo, hi int) {
-	for j := lo; j < hi; j++ {
-		if !s.deltaSet {
-			s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
-		}
-		s.DC_db[j] += s.DC_dz[j]
-		s.nz.addScaledTo(s.DC_dz[j], s.DC_dw[j*l.in:(j+1)*l.in])
+// delta sets δ_j = f′(z_j) ∂C0/∂a_j (unless the cost set δ_j itself), adds
+// it to ∂C0/∂b_j and returns it.
+func (l *Layer) delta(s *LayerStep, j int) float64 {
+	if !s.deltaSet {
+		s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
 	}
+	s.DC_db[j] += s.DC_dz[j]
+	return s.DC_dz[j]
 }

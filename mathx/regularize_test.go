@@ -3,6 +3,7 @@ package mathx
 import (
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"testing"
 )
 
@@ -86,5 +87,45 @@ func TestSGDLambdaBadInput(t *testing.T) {
 	checkErr(t, err, ErrConfig, "ηλ/n = 3·1/1 = 3, want < 1", "try a smaller λ")
 	if !sameParams(net, before) {
 		t.Error("SGD changed the network although it refused the configuration")
+	}
+}
+
+// With λ > 0, SGD on a network with sparse inputs takes, batch by batch,
+// exactly the steps w ← (1 − ηλ/n)·w − η ∂C/∂w and b ← b − η ∂C/∂b that
+// Gradient gives, on 1 processor and on 2.
+func TestSGDLambdaMatchesGradientStepByStep(t *testing.T) {
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		data := randomExamples(rand.New(rand.NewPCG(13, 14)), 45, 600, 4, true)
+		a, _ := NewNetwork([]int{600, 12, 10, 4}, Sigmoid, 3)
+		b := a.Clone()
+		cfg := TrainConfig{Epochs: 2, BatchSize: 10, Eta: 0.5, Seed: 3, Lambda: 2}
+		if err := a.SGD(data, nil, cfg, nil); err != nil {
+			t.Fatal(err)
+		}
+		runtime.GOMAXPROCS(old)
+		keep := 1 - cfg.Eta*cfg.Lambda/float64(len(data))
+		order := newShuffler(len(data), cfg.Seed)
+		for range cfg.Epochs {
+			perm := order.next()
+			for lo := 0; lo < len(perm); lo += cfg.BatchSize {
+				var batch []Example
+				for _, i := range perm[lo:min(lo+cfg.BatchSize, len(perm))] {
+					batch = append(batch, data[i])
+				}
+				g, _ := b.Gradient(batch)
+				for l, layer := range b.Layers {
+					for i := range layer.W {
+						layer.W[i] = keep*layer.W[i] - cfg.Eta*g.DC_dw[l][i]
+					}
+					for i := range layer.B {
+						layer.B[i] -= cfg.Eta * g.DC_db[l][i]
+					}
+				}
+			}
+		}
+		if !sameParams(a, b) {
+			t.Errorf("GOMAXPROCS %d: SGD with λ and Gradient with the decayed step differ", procs)
+		}
 	}
 }

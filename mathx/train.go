@@ -159,7 +159,7 @@ type trainer struct {
 	net   *Network
 	grad  Gradient  // Σ ∂C0/∂w and Σ ∂C0/∂b over the current batch
 	trace trace     // one example's pass, adding its ∂C0 to grad
-	split *rowSplit // runs epochs with layer 1 on two goroutines, if not nil (speed.go)
+	split *rowSplit // runs the epochs, layer 1 a batch at a time, if not nil (speed.go)
 }
 
 func newTrainer(n *Network, batchSize int) *trainer {
@@ -172,7 +172,7 @@ func newTrainer(n *Network, batchSize int) *trainer {
 // first batch whose cost is NaN or infinite.
 func (t *trainer) epoch(train []Example, order []int, m int, eta, keep float64) (sumC0 float64, ok bool) {
 	if t.split != nil {
-		return t.split.epoch(train, order, m, eta, keep) // the same, with layer 1 shared (speed.go)
+		return t.split.epoch(train, order, m, eta, keep) // the same, faster (speed.go)
 	}
 	for lo := 0; lo < len(order); lo += m {
 		batch := order[lo:min(lo+m, len(order))]
