@@ -292,6 +292,29 @@ func TestSGDDiverges(t *testing.T) {
 	checkErr(t, err, ErrNotFinite, "training diverged in epoch", "try a smaller η than 100")
 }
 
+// When layer 1 is shared between two goroutines (speed.go), a diverging run
+// stops at the same batch, with the same message and the same weights, as on
+// one goroutine.
+func TestSGDDivergesTheSameWithLayerOneShared(t *testing.T) {
+	data := randomExamples(rand.New(rand.NewPCG(5, 6)), 40, 600, 3, true)
+	var msgs []string
+	var nets []*Network
+	for _, procs := range []int{1, 2} {
+		old := runtime.GOMAXPROCS(procs)
+		net, _ := NewNetwork([]int{600, 12, 3}, Identity, 2) // 7,200 weights in layer 1: shared on 2 processors
+		err := net.SGD(data, nil, TrainConfig{Epochs: 500, BatchSize: 4, Eta: 5, Seed: 1}, nil)
+		runtime.GOMAXPROCS(old)
+		checkErr(t, err, ErrNotFinite, "training diverged in epoch")
+		msgs, nets = append(msgs, err.Error()), append(nets, net)
+	}
+	if msgs[0] != msgs[1] {
+		t.Errorf("GOMAXPROCS 1 says %q, 2 says %q", msgs[0], msgs[1])
+	}
+	if !sameParams(nets[0], nets[1]) {
+		t.Error("the weights left by a diverged run differ between GOMAXPROCS 1 and 2")
+	}
+}
+
 func TestNetworkBadInput(t *testing.T) {
 	_, err := NewNetwork([]int{3}, Sigmoid, 1)
 	checkErr(t, err, ErrConfig, "sizes [3]", "at least one layer")
