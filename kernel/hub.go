@@ -316,6 +316,9 @@ if cfg.get("ssl_cert"):
 # Only the listed students, and the admin, may log in.
 c.Authenticator.allowed_users = set(cfg["students"])
 c.Authenticator.admin_users = set(cfg.get("admins") or [])
+# Not those of an earlier run whom the list no longer names (JupyterHub's default
+# lets every user in its database log in again).
+c.Authenticator.allow_existing_users = False
 if cfg.get("password"):
     c.JupyterHub.authenticator_class = "shared-password"
     c.SharedPasswordAuthenticator.user_password = cfg["password"]
