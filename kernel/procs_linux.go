@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/binary"
 	"fmt"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -160,6 +162,66 @@ func describe(ps []proc) string {
 		parts = append(parts, fmt.Sprintf("%d (uid %d) %s", pr.pid, pr.uid, cmd))
 	}
 	return strings.Join(parts, "; ")
+}
+
+// listener is a TCP socket listening for connections, and a process that holds it.
+type listener struct {
+	addr netip.AddrPort
+	pid  int
+}
+
+// listeners returns the TCP sockets (IPv4 and IPv6) on which the processes ps listen;
+// another user's processes are seen only by root.
+func listeners(ps []proc) []listener {
+	byInode := map[string]netip.AddrPort{}
+	for _, table := range []string{"/proc/net/tcp", "/proc/net/tcp6"} {
+		raw, _ := os.ReadFile(table)
+		for _, line := range strings.Split(string(raw), "\n") {
+			// sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+			f := strings.Fields(line)
+			if len(f) < 10 || f[3] != "0A" { // 0A: LISTEN
+				continue
+			}
+			if addr, ok := procNetAddr(f[1]); ok {
+				byInode[f[9]] = addr
+			}
+		}
+	}
+	var ls []listener
+	for _, pr := range ps {
+		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pr.pid))
+		for _, fd := range fds {
+			link, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pr.pid, fd.Name()))
+			inode, ok := strings.CutPrefix(link, "socket:[")
+			if addr, listening := byInode[strings.TrimSuffix(inode, "]")]; ok && listening {
+				ls = append(ls, listener{addr: addr, pid: pr.pid})
+			}
+		}
+	}
+	return ls
+}
+
+// procNetAddr reads an address of /proc/net/tcp{,6}: "0100007F:1F90" is 127.0.0.1:8080,
+// the address printed as 32-bit words in the machine's byte order, the port in hex.
+func procNetAddr(s string) (netip.AddrPort, bool) {
+	hexAddr, hexPort, ok := strings.Cut(s, ":")
+	if !ok || (len(hexAddr) != 8 && len(hexAddr) != 32) {
+		return netip.AddrPort{}, false
+	}
+	b := make([]byte, len(hexAddr)/2)
+	for i := 0; i < len(b); i += 4 {
+		word, err := strconv.ParseUint(hexAddr[2*i:2*i+8], 16, 32)
+		if err != nil {
+			return netip.AddrPort{}, false
+		}
+		binary.NativeEndian.PutUint32(b[i:], uint32(word))
+	}
+	port, err := strconv.ParseUint(hexPort, 16, 16)
+	addr, ok := netip.AddrFromSlice(b)
+	if err != nil || !ok {
+		return netip.AddrPort{}, false
+	}
+	return netip.AddrPortFrom(addr.Unmap(), uint16(port)), true
 }
 
 // kernelProcesses lists the processes of this checkout's kernel: those whose executable

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -168,5 +172,31 @@ func TestStopProcsKillsWhatIgnoresSIGTERM(t *testing.T) {
 	}
 	if time.Since(start) < 300*time.Millisecond {
 		t.Error("stopProcs did not wait the grace time before SIGKILL")
+	}
+}
+
+func TestListenersSeesWhereThisProcessListens(t *testing.T) {
+	for _, network := range []string{"tcp4", "tcp6"} {
+		host := map[string]string{"tcp4": "127.0.0.1", "tcp6": "[::1]"}[network]
+		l, err := net.Listen(network, host+":0")
+		if err != nil {
+			t.Logf("%s: %v (skipped)", network, err)
+			continue
+		}
+		want := netip.MustParseAddrPort(l.Addr().String())
+		me, _ := readProc(os.Getpid())
+		found := false
+		for _, ls := range listeners([]proc{me}) {
+			found = found || (ls.addr == want && ls.pid == me.pid)
+		}
+		if !found {
+			t.Errorf("listeners(this process) = %v, lacks %s", listeners([]proc{me}), want)
+		}
+		l.Close()
+	}
+	// The kernel prints 127.0.0.1 as the 32-bit word its bytes make: 0100007F on amd64.
+	word := fmt.Sprintf("%08X:1F90", binary.NativeEndian.Uint32([]byte{127, 0, 0, 1}))
+	if addr, ok := procNetAddr(word); !ok || addr.String() != "127.0.0.1:8080" {
+		t.Errorf("procNetAddr(%s) = %v, %v", word, addr, ok)
 	}
 }
