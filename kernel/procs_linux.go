@@ -87,40 +87,46 @@ func zombie(pid int) bool {
 	return !ok || pr.state == 'Z'
 }
 
-// stopProcs sends each of ps SIGTERM and SIGKILL to those still running after grace.
+// stopProcs sends each of ps SIGTERM and, once grace has passed, SIGKILL to those still
+// running (an exited process that waits to be collected no longer runs).
 func stopProcs(ps []proc, grace time.Duration) {
 	for _, pr := range ps {
 		syscall.Kill(pr.pid, syscall.SIGTERM)
 	}
-	for _, pr := range waitProcsGone(ps, nil, grace) {
-		syscall.Kill(pr.pid, syscall.SIGKILL)
+	deadline := time.Now().Add(grace)
+	for _, pr := range ps {
+		for pr.running() && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if pr.running() {
+			syscall.Kill(pr.pid, syscall.SIGKILL)
+		}
 	}
 }
 
-// waitProcsGone waits until none of ps is running and no process runs as one of uids,
-// and returns those still there at the limit.
+// waitProcsGone waits until none of ps is in /proc any more (the same pid with the same
+// start time; one that has exited but is not yet collected still counts) and no process
+// runs as one of uids, and returns those still there at the limit.
 func waitProcsGone(ps []proc, uids map[int]bool, limit time.Duration) []proc {
 	deadline := time.Now().Add(limit)
 	for {
 		var left []proc
 		seen := map[int]bool{}
 		for _, pr := range ps {
-			if now, ok := readProc(pr.pid); ok && now.start == pr.start && now.state != 'Z' {
+			if now, ok := readProc(pr.pid); ok && now.start == pr.start {
 				left = append(left, now)
 				seen[pr.pid] = true
 			}
 		}
-		if len(uids) > 0 {
-			for _, pr := range processes() {
-				if uids[pr.uid] && pr.state != 'Z' && !seen[pr.pid] {
-					left = append(left, pr)
-				}
+		for _, pr := range processes() {
+			if uids[pr.uid] && !seen[pr.pid] {
+				left = append(left, pr)
 			}
 		}
 		if len(left) == 0 || time.Now().After(deadline) {
 			return left
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(200 * time.Millisecond)
 	}
 }
 

@@ -167,8 +167,10 @@ func TestStopProcsKillsWhatIgnoresSIGTERM(t *testing.T) {
 	start := time.Now()
 	stopProcs(tree, 300*time.Millisecond)
 	stubborn.Wait()
-	if left := waitProcsGone(tree, nil, 20*time.Second); len(left) > 0 {
-		t.Errorf("still running after SIGKILL: %s", describe(left))
+	for _, pr := range tree {
+		if !waitGone(pr.pid) {
+			t.Errorf("still running after SIGKILL: %s", describe([]proc{pr}))
+		}
 	}
 	if time.Since(start) < 300*time.Millisecond {
 		t.Error("stopProcs did not wait the grace time before SIGKILL")
