@@ -5,13 +5,21 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -24,8 +32,13 @@ const (
 	classroomStrang = "bp-stranger" // a name on no list
 )
 
-// classroomStudents are the throwaway accounts the step creates and removes.
+// classroomStudents are the throwaway accounts the step creates and removes, with
+// classroomTeacher, the hub's admin.
 var classroomStudents = []string{"bp-student1", "bp-student2", "bp-student3"}
+
+const classroomTeacher = "bp-teacher"
+
+func classroomAccounts() []string { return append(slices.Clone(classroomStudents), classroomTeacher) }
 
 // classroom is the classroom step of `kernel test`; outside root it is skipped.
 func (r *testRun) classroom() error {
@@ -42,7 +55,7 @@ func createClassroomAccounts() (map[string]string, error) {
 		return nil, err
 	}
 	homes := map[string]string{}
-	for _, name := range classroomStudents {
+	for _, name := range classroomAccounts() {
 		if _, err := ensureAccount(name, testComment); err != nil {
 			return nil, err
 		}
@@ -55,9 +68,10 @@ func createClassroomAccounts() (map[string]string, error) {
 	return homes, nil
 }
 
-// classroom creates the accounts, starts a hub on a free loopback port, runs
-// kernel/assets/classroom.mjs against it, then stops everything and removes the
-// accounts, failing if any process, account or home is left behind.
+// classroom creates the accounts and runs two hubs from the test's own install, one
+// after the other: the class with a shared password on a loopback port, then a short
+// one with PAM over HTTPS on every network. Then it removes the accounts, failing if
+// any process, account or home is left behind.
 func (p *project) classroom(chromium string) (err error) {
 	if chromium == "" {
 		return errors.New("the classroom check needs Chromium, which is not installed")
@@ -78,17 +92,30 @@ func (p *project) classroom(chromium string) (err error) {
 	if err != nil {
 		return err
 	}
-
 	c := classInstall{Dir: classTestDir}
 	if err := p.installClass(c); err != nil {
 		return err
 	}
+	// Both hubs keep their state here: the second knows the users of the first.
 	state, err := os.MkdirTemp(p.stateDir(), "classroom-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(state)
+	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
+	defer cancel()
+	classErr := p.classroomShared(ctx, chromium, c, state, homes)
+	return errors.Join(classErr, p.classroomSecure(ctx, chromium, c, state))
+}
+
+// classroomShared runs the class: every student with the class password, the admin
+// with an admin password, on a loopback port (see classPhase in classroom.mjs).
+func (p *project) classroomShared(ctx context.Context, chromium string, c classInstall, state string, homes map[string]string) error {
 	password, err := newToken()
+	if err != nil {
+		return err
+	}
+	adminPassword, err := newToken()
 	if err != nil {
 		return err
 	}
@@ -96,24 +123,74 @@ func (p *project) classroom(chromium string) (err error) {
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
-	defer cancel()
-	h, err := p.startHub(ctx, hubOptions{
-		Students: classroomStudents, Password: password[:16], IP: "127.0.0.1", Port: ports[0],
-		Install: c, State: state, JupyterPath: c.jupyterPath(),
+	opt := hubOptions{
+		Students: classroomStudents, Admin: classroomTeacher, Password: password[:16], AdminPassword: adminPassword,
+		IP: "127.0.0.1", Port: ports[0], Install: c, State: state, JupyterPath: c.jupyterPath(),
+	}
+	return p.classroomHub(ctx, opt, func(h *runningHub) error {
+		return p.classroomBrowser(ctx, chromium, map[string]any{
+			"phase": "class", "base": h.URL, "password": opt.Password, "students": classroomStudents, "homes": homes,
+			"stranger": classroomStrang, "admin": classroomTeacher, "adminPassword": adminPassword,
+			"chainRule": "02-chain-rule.ipynb", "training": "07-reading-digits.ipynb", "install": c.Dir, "trainingLimitMs": 900000,
+		}, len(classroomStudents)+6) // lesson 02 per student, 2 × isolation, the stranger, the admin, 2 × training
 	})
+}
+
+// classroomSecure runs a short second hub as a class on a network would: PAM (each
+// account gets a system password with chpasswd), HTTPS with a self-signed certificate,
+// --ip 0.0.0.0, reached at this machine's network address. The third student is no
+// longer on its list. See securePhase in classroom.mjs.
+func (p *project) classroomSecure(ctx context.Context, chromium string, c classInstall, state string) error {
+	passwords, err := setPasswords(classroomAccounts())
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "classroom: hub at %s for %s (log: %s)\n", h.URL, strings.Join(classroomStudents, ", "), h.Log)
+	cert, key, err := writeSelfSigned(state, append(machineAddrs(), "localhost"))
+	if err != nil {
+		return err
+	}
+	port, err := freePublicPort()
+	if err != nil {
+		return err
+	}
+	opt := hubOptions{
+		Students: classroomStudents[:2], Admin: classroomTeacher, IP: "0.0.0.0", Port: port, SSLCert: cert, SSLKey: key,
+		Install: c, State: state, JupyterPath: c.jupyterPath(),
+	}
+	return p.classroomHub(ctx, opt, func(h *runningHub) error {
+		base := "https://" + net.JoinHostPort(networkAddress(), strconv.Itoa(port)) + "/"
+		if err := servesCert(base, cert); err != nil {
+			return err
+		}
+		return p.classroomBrowser(ctx, chromium, map[string]any{
+			"phase": "secure", "base": base, "passwords": passwords, "students": opt.Students,
+			"student": classroomStudents[0], "refused": classroomStudents[1], "offList": classroomStudents[2],
+			"admin": classroomTeacher, "lesson": "01-one-neuron.ipynb",
+		}, 4) // the student's lesson, a wrong password, a student off the list, the admin
+	})
+}
 
-	checkErr := p.classroomBrowser(ctx, chromium, h, password[:16], c, homes)
+// classroomHub starts a hub, runs check against it, requires that its processes listen
+// only where they should, then stops it and requires that nothing it started is left.
+func (p *project) classroomHub(ctx context.Context, opt hubOptions, check func(*runningHub) error) error {
+	start := time.Now()
+	h, err := p.startHub(ctx, opt)
+	if err != nil {
+		return err
+	}
+	login := map[bool]string{true: "a class password", false: "PAM"}[opt.Password != ""]
+	fmt.Fprintf(out, "classroom: hub at %s (%s, listening on %s) for %s, admin %s (log: %s)\n",
+		h.URL, login, opt.IP, strings.Join(opt.Students, ", "), opt.Admin, h.Log)
+
+	checkErr := check(h)
 
 	// Everything the hub started, and everything the students run, must end with it.
 	tree := descendants(h.cmd.Process.Pid)
+	listenErr := checkListeners(tree, opt)
 	stopErr := h.stop()
 	left := waitProcsGone(tree, classroomUIDs(), 60*time.Second)
-	fmt.Fprintf(out, "classroom: stopped the hub; %d processes ran under it, %d left behind\n", len(tree), len(left))
+	fmt.Fprintf(out, "classroom: stopped the hub, %s after it was started; %d processes ran under it, %d left behind\n",
+		seconds(time.Since(start)), len(tree), len(left))
 	var leftErr error
 	if len(left) > 0 {
 		for _, pr := range left {
@@ -124,7 +201,7 @@ func (p *project) classroom(chromium string) (err error) {
 	if stopErr != nil {
 		stopErr = fmt.Errorf("%w; last lines of the hub's log:\n%s", stopErr, tail(h.Log, 20))
 	}
-	err = errors.Join(checkErr, stopErr, leftErr)
+	err = errors.Join(checkErr, listenErr, stopErr, leftErr)
 	if err != nil {
 		// The state folder goes away; its log is kept for the reader of the failure.
 		kept := filepath.Join(p.logDir(), "classroom-jupyterhub.log")
@@ -150,6 +227,8 @@ type classroomResult struct {
 	Text             string   `json:"text"`
 	Output           []string `json:"output"`
 	Status           int      `json:"status"`
+	StudentStatus    int      `json:"studentStatus"`
+	Note             string   `json:"note"` // what the check saw, when no case below says it
 	Students         map[string]struct {
 		RunAllSeconds float64 `json:"runAllSeconds"`
 		TrainSeconds  float64 `json:"trainSeconds"`
@@ -159,19 +238,17 @@ type classroomResult struct {
 	} `json:"students"`
 }
 
-// classroomBrowser runs classroom.mjs and judges each of its checks, printing one
-// line per check and the measured times.
-func (p *project) classroomBrowser(ctx context.Context, chromium string, h *runningHub, password string, c classInstall, homes map[string]string) error {
-	shots := filepath.Join(p.Root, "out", "screenshots")
+// classroomBrowser runs classroom.mjs with job (the fields every phase shares are added
+// here) and judges each of its checks, printing one line per check and the measured
+// times; it fails unless want checks reported and all passed.
+func (p *project) classroomBrowser(ctx context.Context, chromium string, job map[string]any, want int) error {
+	shots := p.screenshotDir()
 	if err := os.MkdirAll(shots, 0o755); err != nil {
 		return err
 	}
-	job, err := json.Marshal(map[string]any{
-		"chromium": chromium, "base": h.URL, "password": password, "students": classroomStudents, "homes": homes,
-		"stranger": classroomStrang, "lessons": lessonsFolder, "welcome": "00-welcome.ipynb", "chainRule": "02-chain-rule.ipynb",
-		"training": "07-reading-digits.ipynb", "install": c.Dir, "screenshots": shots,
-		"limitMs": 300000, "trainingLimitMs": 900000,
-	})
+	job["chromium"], job["screenshots"], job["limitMs"] = chromium, shots, 300000
+	job["lessons"], job["welcome"] = lessonsFolder, "00-welcome.ipynb"
+	raw, err := json.Marshal(job)
 	if err != nil {
 		return err
 	}
@@ -179,7 +256,7 @@ func (p *project) classroomBrowser(ctx context.Context, chromium string, h *runn
 	if err != nil {
 		return errors.New("the classroom check needs Node.js (node) on PATH")
 	}
-	cmd := exec.CommandContext(ctx, node, filepath.Join(p.assetsDir(), "classroom.mjs"), string(job))
+	cmd := exec.CommandContext(ctx, node, filepath.Join(p.assetsDir(), "classroom.mjs"), string(raw))
 	cmd.Dir = p.assetsDir()
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
@@ -209,7 +286,6 @@ func (p *project) classroomBrowser(ctx context.Context, chromium string, h *runn
 	}
 	waitErr := cmd.Wait()
 	fmt.Fprintf(out, "classroom: load average %s at the end\n", loadAverage())
-	want := len(classroomStudents) + 5 // lesson 02 per student, 2 × isolation, the stranger, 2 × training
 	if waitErr != nil || checks != want {
 		failed = append(failed, fmt.Sprintf("the browser check stopped after %d of %d checks (%v): %s", checks, want, waitErr, nodeError(stderr.String())))
 	}
@@ -217,6 +293,115 @@ func (p *project) classroomBrowser(ctx context.Context, chromium string, h *runn
 		return fmt.Errorf("%d classroom checks failed: %s", len(failed), strings.Join(failed, "; "))
 	}
 	return nil
+}
+
+// setPasswords gives each account a new random system password with chpasswd and
+// returns them by name.
+func setPasswords(names []string) (map[string]string, error) {
+	passwords := map[string]string{}
+	var lines strings.Builder
+	for _, name := range names {
+		pw, err := newToken()
+		if err != nil {
+			return nil, err
+		}
+		passwords[name] = pw[:20]
+		fmt.Fprintf(&lines, "%s:%s\n", name, passwords[name])
+	}
+	cmd := exec.Command("chpasswd")
+	cmd.Stdin = strings.NewReader(lines.String())
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("chpasswd: %v: %s", err, strings.TrimSpace(string(msg)))
+	}
+	return passwords, nil
+}
+
+// networkAddress is this machine's first IPv4 address that is not loopback, or
+// 127.0.0.1 on a machine without a network.
+func networkAddress() string {
+	for _, a := range machineAddrs() {
+		if ip := net.ParseIP(a); ip.To4() != nil && !ip.IsLoopback() {
+			return a
+		}
+	}
+	return "127.0.0.1"
+}
+
+// freePublicPort returns a port that every address of this machine can listen on now.
+func freePublicPort() (int, error) {
+	l, err := net.Listen("tcp4", "0.0.0.0:0")
+	if err != nil {
+		return 0, err
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// servesCert requires that base answers over HTTPS with the certificate in certFile,
+// checked against it (the certificate names this machine's addresses), and prints the check.
+func servesCert(base, certFile string) error {
+	pem, err := os.ReadFile(certFile)
+	if err != nil {
+		return err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return fmt.Errorf("%s holds no certificate", certFile)
+	}
+	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	resp, err := client.Get(base + "hub/api/")
+	if err != nil {
+		return fmt.Errorf("https: %w", err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("https: %shub/api/ answered HTTP %d", base, resp.StatusCode)
+	}
+	fmt.Fprint(out, "classroom: "+classroomResult{Check: "https", Note: base + " answers with the certificate it was given (verified against it)"}.String())
+	return nil
+}
+
+// checkListeners requires that, of every TCP socket the hub's processes (the hub, its
+// proxy, the students' servers and kernels) listen on, only the hub's own port is on
+// --ip and all others on loopback, and prints the check.
+func checkListeners(tree []proc, opt hubOptions) error {
+	ip, err := netip.ParseAddr(opt.IP)
+	if err != nil {
+		return err
+	}
+	r := classroomResult{Check: "listening"}
+	public, others := 0, 0
+	for _, l := range listeners(tree) {
+		switch {
+		case int(l.addr.Port()) == opt.Port && l.addr.Addr() == ip.Unmap():
+			public++
+		case l.addr.Addr().IsLoopback():
+			others++
+		default:
+			r.Problems = append(r.Problems, fmt.Sprintf("%s listens on %s", describe([]proc{procOf(tree, l.pid)}), l.addr))
+		}
+	}
+	if public == 0 {
+		r.Problems = append(r.Problems, fmt.Sprintf("no process of the hub listens on %s", net.JoinHostPort(opt.IP, strconv.Itoa(opt.Port))))
+	}
+	r.Note = fmt.Sprintf("the hub on %s; %d other sockets of the hub, its proxy, the servers and kernels, all on loopback",
+		net.JoinHostPort(opt.IP, strconv.Itoa(opt.Port)), others)
+	fmt.Fprint(out, "classroom: "+r.String())
+	if len(r.Problems) > 0 {
+		return fmt.Errorf("listening: %s", strings.Join(r.Problems, "; "))
+	}
+	return nil
+}
+
+// procOf returns the process of ps with the given pid.
+func procOf(ps []proc, pid int) proc {
+	for _, pr := range ps {
+		if pr.pid == pid {
+			return pr
+		}
+	}
+	return proc{pid: pid}
 }
 
 // loadAverage returns the 1, 5 and 15 minute load averages from /proc/loadavg.
@@ -276,9 +461,13 @@ func sortedKeys[V any](m map[string]V) []string {
 func (r classroomResult) String() string {
 	s := fmt.Sprintf("%-4s  %-26s", map[bool]string{true: "ok", false: "FAIL"}[len(r.Problems) == 0], r.Check)
 	switch {
-	case strings.HasPrefix(r.Check, "chain-rule"):
+	case strings.HasPrefix(r.Check, "chain-rule") || strings.HasPrefix(r.Check, "pam login"):
 		s += fmt.Sprintf(" %d charts, %d formulas; login to idle kernel %.1f s, first cell %.1f s, Run All %.1f s",
 			r.Charts, r.Formulas, r.LoginSeconds, r.FirstCellSeconds, r.RunAllSeconds)
+	case r.Check == "stranger" || r.Check == "pam wrong password" || r.Check == "pam off the list":
+		s += fmt.Sprintf(" login refused: HTTP %d", r.Status)
+	case r.Check == "admin" || r.Check == "pam admin":
+		s += fmt.Sprintf(" the admin page lists the students; a student asking for it: HTTP %d", r.StudentStatus)
 	case r.Check == "isolation api":
 		s += fmt.Sprintf(" another student's files: HTTP %d", r.Status)
 	case r.Check == "isolation kernel":
@@ -290,6 +479,9 @@ func (r classroomResult) String() string {
 			st := r.Students[name]
 			s += fmt.Sprintf("\n      %s: %d epochs in %.1f s (Run All %.1f s), %s", name, st.Epochs, st.TrainSeconds, st.RunAllSeconds, accuracy(st.Text))
 		}
+	}
+	if r.Note != "" {
+		s += " " + r.Note
 	}
 	for _, pr := range r.Problems {
 		s += "\n      " + pr
@@ -309,7 +501,7 @@ func accuracy(text string) string {
 // name that the test did not create fails the step and is left alone.
 func removeClassroomAccounts() error {
 	var errs []error
-	for _, name := range classroomStudents {
+	for _, name := range classroomAccounts() {
 		a, err := lookupAccount(name)
 		if err != nil || a == nil {
 			errs = append(errs, err)
@@ -329,7 +521,7 @@ func removeClassroomAccounts() error {
 
 func classroomUIDs() map[int]bool {
 	uids := map[int]bool{}
-	for _, name := range classroomStudents {
+	for _, name := range classroomAccounts() {
 		if a, _ := lookupAccount(name); a != nil {
 			uids[a.UID] = true
 		}
@@ -338,7 +530,7 @@ func classroomUIDs() map[int]bool {
 }
 
 // lockFile takes an exclusive lock on path, waiting up to limit: two classroom steps
-// (from two checkouts) would otherwise share the accounts bp-student1..3.
+// (from two checkouts) would otherwise share the accounts bp-student1..3 and bp-teacher.
 func lockFile(path string, limit time.Duration) (func(), error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return nil, err

@@ -36,6 +36,11 @@ func cmdHub(args []string) error {
 	if err != nil {
 		return err
 	}
+	if !f.installOnly {
+		if err := f.check(opt); err != nil {
+			return err
+		}
+	}
 	if os.Geteuid() != 0 {
 		return errors.New("the hub needs root: it creates the students' accounts and runs each student's server as that student.\n" +
 			"Run it with sudo (sudo -E env PATH=$PATH go run ./kernel hub ...)")
@@ -43,7 +48,7 @@ func cmdHub(args []string) error {
 	if f.installOnly {
 		return installOnly(opt.Install)
 	}
-	if err := f.check(); err != nil {
+	if err := checkListen(opt.IP, opt.Port); err != nil {
 		return err
 	}
 	if opt.Students, err = readStudents(f.students); err != nil {
@@ -91,19 +96,20 @@ func parseHubFlags(args []string) (hubOptions, hubFlags, error) {
 		Install: classInstall{Dir: *install, SystemKernels: systemKernels}}, f, nil
 }
 
-// check says what is missing or contradictory in the flags of a hub to start.
-func (f hubFlags) check() error {
+// check says what is missing, contradictory or wrong in the flags of a hub to start.
+func (f hubFlags) check(opt hubOptions) error {
 	switch {
 	case f.students == "":
 		return errors.New("--students FILE is required: one user name per line")
 	case (f.passwordFile == "") == !f.pam:
 		return errors.New("choose how students log in: --password-file F (a class password) or --pam (their system passwords)")
-	case (f.sslCert == "") != (f.sslKey == ""):
-		return errors.New("--ssl-cert and --ssl-key go together")
 	case f.admin != "" && !validUser.MatchString(f.admin):
 		return fmt.Errorf("--admin %q is not a user name this hub accepts", f.admin)
 	}
-	return nil
+	if err := checkAddress(opt.IP, opt.Port); err != nil {
+		return err
+	}
+	return checkTLS(f.sslCert, f.sslKey)
 }
 
 // installOnly builds the shared install and the system-wide kernelspec, for a hub of the user's own.
@@ -156,16 +162,7 @@ func (p *project) serveClass(opt hubOptions, passwordFile string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "\nhub: the class is open at\n\n    %s\n\n", h.URL)
-	if opt.Password != "" {
-		fmt.Fprintf(out, "hub: students log in with their user name and the class password from %s.\n", passwordFile)
-		if opt.Admin != "" {
-			fmt.Fprintf(out, "hub: %s (admin) logs in with the admin password in %s.\n", opt.Admin, filepath.Join(opt.State, "admin-password"))
-		}
-	} else {
-		fmt.Fprintln(out, "hub: students log in with their user name and system password.")
-	}
-	fmt.Fprintf(out, "hub: %d students may log in; the hub's log is %s.\nhub: press Ctrl-C to stop the hub, every student's server and their kernels.\n", len(opt.Students), h.Log)
+	announceClass(opt, passwordFile, h.Log)
 	select {
 	case <-h.exited:
 		return fmt.Errorf("the hub stopped by itself (%v); see %s", h.waitErr, h.Log)
@@ -173,6 +170,55 @@ func (p *project) serveClass(opt hubOptions, passwordFile string) error {
 		fmt.Fprintln(out, "hub: stopping the hub, the students' servers and their kernels ...")
 		return h.stop()
 	}
+}
+
+// announceClass prints where the class is open, how students and the admin log in,
+// and what stands in their way: plain HTTP on a network, accounts without a password.
+func announceClass(opt hubOptions, passwordFile, log string) {
+	scheme := map[bool]string{true: "https", false: "http"}[opt.SSLCert != ""]
+	fmt.Fprintf(out, "\nhub: the class is open at\n\n    %s\n\n", strings.Join(classURLs(scheme, opt.IP, opt.Port), "\n    "))
+	if !loopback(opt.IP) && opt.SSLCert == "" {
+		fmt.Fprintln(out, "hub: WARNING: plain HTTP on a network: passwords cross it readable by anyone on it.\n"+
+			"hub: pass --ssl-cert and --ssl-key, or keep --ip 127.0.0.1 behind a TLS reverse proxy.")
+	}
+	if opt.Password != "" {
+		fmt.Fprintf(out, "hub: students log in with their user name and the class password from %s.\n", passwordFile)
+		if opt.Admin != "" {
+			fmt.Fprintf(out, "hub: %s (admin) logs in with the admin password in %s and manages the class at /hub/admin.\n", opt.Admin, filepath.Join(opt.State, "admin-password"))
+		}
+	} else {
+		fmt.Fprintln(out, "hub: students log in with their user name and system password.")
+		if opt.Admin != "" {
+			fmt.Fprintf(out, "hub: %s (admin) logs in with their system password and manages the class at /hub/admin.\n", opt.Admin)
+		}
+		if none := withoutPassword(append(slices.Clone(opt.Students), adminList(opt.Admin)...), "/etc/shadow"); len(none) > 0 {
+			fmt.Fprintf(out, "hub: %d of these accounts have no password yet and cannot log in until one is set\n"+
+				"hub: (as root: chpasswd, reading NAME:PASSWORD lines): %s\n", len(none), strings.Join(none, ", "))
+		}
+	}
+	fmt.Fprintf(out, "hub: %d students may log in; the hub's log is %s.\nhub: press Ctrl-C to stop the hub, every student's server and their kernels.\n", len(opt.Students), log)
+}
+
+// withoutPassword returns those of names whose entry in the shadow file has no
+// password to log in with (empty, or locked with ! or *, as useradd leaves it).
+func withoutPassword(names []string, shadow string) []string {
+	raw, err := os.ReadFile(shadow)
+	if err != nil {
+		return nil
+	}
+	hash := map[string]string{}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if f := strings.Split(line, ":"); len(f) > 1 {
+			hash[f[0]] = f[1]
+		}
+	}
+	var none []string
+	for _, n := range names {
+		if h, ok := hash[n]; ok && (h == "" || strings.HasPrefix(h, "!") || strings.HasPrefix(h, "*")) {
+			none = append(none, n)
+		}
+	}
+	return none
 }
 
 func adminList(admin string) []string {
@@ -270,6 +316,9 @@ if cfg.get("ssl_cert"):
 # Only the listed students, and the admin, may log in.
 c.Authenticator.allowed_users = set(cfg["students"])
 c.Authenticator.admin_users = set(cfg.get("admins") or [])
+# Not those of an earlier run whom the list no longer names (JupyterHub's default
+# lets every user in its database log in again).
+c.Authenticator.allow_existing_users = False
 if cfg.get("password"):
     c.JupyterHub.authenticator_class = "shared-password"
     c.SharedPasswordAuthenticator.user_password = cfg["password"]
@@ -305,7 +354,7 @@ c.Spawner.http_timeout = 300
 
 // runningHub is a started hub.
 type runningHub struct {
-	URL     string // the address students open
+	URL     string // an address of the hub on this machine (loopback for an unspecified --ip)
 	Log     string
 	cmd     *exec.Cmd
 	exited  chan struct{}
@@ -409,17 +458,12 @@ func (p *project) startHub(ctx context.Context, opt hubOptions) (*runningHub, er
 	}
 	h := &runningHub{Log: logPath, cmd: cmd, exited: make(chan struct{})}
 	go func() { h.waitErr = cmd.Wait(); close(h.exited) }()
-	host := opt.IP
-	if host == "0.0.0.0" || host == "::" || host == "" {
-		host = "127.0.0.1"
-	}
-	h.URL = fmt.Sprintf("%s://%s/", scheme, net.JoinHostPort(host, strconv.Itoa(opt.Port)))
+	// On an unspecified --ip (0.0.0.0, ::) the hub is asked for through loopback.
+	urls := classURLs(scheme, opt.IP, opt.Port)
+	h.URL = urls[len(urls)-1]
 	if err := h.waitReady(ctx, 3*time.Minute); err != nil {
 		stopErr := h.stop()
 		return nil, errors.Join(err, stopErr)
-	}
-	if opt.IP != host {
-		h.URL = fmt.Sprintf("%s://%s/", scheme, net.JoinHostPort(opt.IP, strconv.Itoa(opt.Port)))
 	}
 	return h, nil
 }

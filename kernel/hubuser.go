@@ -219,12 +219,9 @@ func endSession() {
 	for _, pr := range processes() {
 		if pr.sid == me.sid && pr.pid != me.pid && pr.uid == me.uid {
 			rest = append(rest, pr)
-			syscall.Kill(pr.pid, syscall.SIGTERM)
 		}
 	}
-	for _, pr := range waitProcsGone(rest, nil, 3*time.Second) {
-		syscall.Kill(pr.pid, syscall.SIGKILL)
-	}
+	stopProcs(rest, 3*time.Second)
 }
 
 // seedBuildCache copies into cache every entry of the seed it lacks. Entries are

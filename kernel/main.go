@@ -33,6 +33,7 @@ verbs:
   bench   median re-run latency of a print, a mathx and a chart cell through the kernel
   hub     serve the lessons to a class through JupyterHub, one account per student (root):
           hub --students FILE (--password-file F | --pam) [--admin NAME] [--ip A] [--port N]
+          [--ssl-cert F --ssl-key F]
 
 Run "go run ./kernel VERB -h" for a verb's flags.
 `

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"encoding/binary"
+	"fmt"
+	"net"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -106,5 +110,95 @@ func TestCheckLeavesNoKernelProcess(t *testing.T) {
 			left = append(left, strings.Join(pr.args, " "))
 		}
 		t.Errorf("%d kernel processes before check, %d after:\n%s", before, len(after), strings.Join(left, "\n"))
+	}
+}
+
+func TestReadProcParsesOddNamesAndTrees(t *testing.T) {
+	// A command name with spaces and a parenthesis must not shift the fields after it.
+	bin := filepath.Join(t.TempDir(), "odd (name) x")
+	data, err := os.ReadFile("/bin/sleep")
+	if err != nil {
+		t.Skip(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	shell := exec.Command("/bin/sh", "-c", "'"+bin+"' 300; :")
+	if err := shell.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer shell.Process.Kill()
+	var child proc
+	for deadline := time.Now().Add(20 * time.Second); child.pid == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		for _, pr := range descendants(shell.Process.Pid) {
+			if pr.exe == bin {
+				child = pr
+			}
+		}
+	}
+	if child.pid == 0 {
+		t.Fatal("descendants never listed the shell's child")
+	}
+	if child.ppid != shell.Process.Pid || child.uid != os.Geteuid() || strings.Join(child.args, " ") != bin+" 300" {
+		t.Errorf("child = %+v, want ppid %d, uid %d, args [%s 300]", child, shell.Process.Pid, os.Geteuid(), bin)
+	}
+	if !child.running() {
+		t.Error("a sleeping child is not running")
+	}
+	stopProcs([]proc{child}, 5*time.Second)
+	if !waitGone(child.pid) {
+		t.Error("stopProcs left the child running")
+	}
+}
+
+func TestStopProcsKillsWhatIgnoresSIGTERM(t *testing.T) {
+	stubborn := exec.Command("/bin/sh", "-c", "trap '' TERM; sleep 300; :")
+	if err := stubborn.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer stubborn.Process.Kill()
+	var tree []proc
+	for deadline := time.Now().Add(20 * time.Second); len(tree) < 2 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		tree = descendants(stubborn.Process.Pid)
+	}
+	if len(tree) < 2 {
+		t.Fatalf("the shell's sleep never started: %s", describe(tree))
+	}
+	start := time.Now()
+	stopProcs(tree, 300*time.Millisecond)
+	stubborn.Wait()
+	for _, pr := range tree {
+		if !waitGone(pr.pid) {
+			t.Errorf("still running after SIGKILL: %s", describe([]proc{pr}))
+		}
+	}
+	if time.Since(start) < 300*time.Millisecond {
+		t.Error("stopProcs did not wait the grace time before SIGKILL")
+	}
+}
+
+func TestListenersSeesWhereThisProcessListens(t *testing.T) {
+	for _, network := range []string{"tcp4", "tcp6"} {
+		host := map[string]string{"tcp4": "127.0.0.1", "tcp6": "[::1]"}[network]
+		l, err := net.Listen(network, host+":0")
+		if err != nil {
+			t.Logf("%s: %v (skipped)", network, err)
+			continue
+		}
+		want := netip.MustParseAddrPort(l.Addr().String())
+		me, _ := readProc(os.Getpid())
+		found := false
+		for _, ls := range listeners([]proc{me}) {
+			found = found || (ls.addr == want && ls.pid == me.pid)
+		}
+		if !found {
+			t.Errorf("listeners(this process) = %v, lacks %s", listeners([]proc{me}), want)
+		}
+		l.Close()
+	}
+	// The kernel prints 127.0.0.1 as the 32-bit word its bytes make: 0100007F on amd64.
+	word := fmt.Sprintf("%08X:1F90", binary.NativeEndian.Uint32([]byte{127, 0, 0, 1}))
+	if addr, ok := procNetAddr(word); !ok || addr.String() != "127.0.0.1:8080" {
+		t.Errorf("procNetAddr(%s) = %v, %v", word, addr, ok)
 	}
 }

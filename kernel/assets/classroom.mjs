@@ -1,9 +1,14 @@
 // The classroom check of `go run ./kernel test`: real students log in to a real
 // JupyterHub in headless Chromium and use the lessons as a class would.
 // Input: one JSON argument
-//   {"chromium", "base", "password", "students": [...], "homes": {name: home}, "stranger",
-//    "lessons": folder, "welcome": file, "chainRule": file, "training": file, "install": dir, "screenshots": dir,
-//    "limitMs": longest any one wait may take, "trainingLimitMs": the same while lesson 07 trains}
+//   {"phase": "class" (the default) or "secure", "chromium", "base", "screenshots": dir,
+//    "lessons": folder, "welcome": file, "limitMs": longest any one wait may take, and
+//    for "class": "password", "students": [...], "homes": {name: home}, "stranger", "admin",
+//      "adminPassword", "chainRule": file, "training": file, "install": dir,
+//      "trainingLimitMs": the longest wait while lesson 07 trains;
+//    for "secure" (PAM, HTTPS): "passwords": {name: system password}, "student" (logs in
+//      and runs "lesson"), "refused" (tries a wrong password), "offList" (right password,
+//      no longer on the list), "admin", "students": the names the admin page lists}
 // Output: one JSON line per check: {"check", "ok", "problems": [...], ...figures}.
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
 import { chromium } from 'playwright-core';
@@ -48,13 +53,32 @@ function watch(page, problems, base) {
   });
 }
 
-// login logs a student in with the class password; the hub starts their server, which
-// opens JupyterLab at the first lesson. It waits for that lesson's kernel.
-async function login(page, name) {
-  await page.goto(`${job.base}hub/login`, { waitUntil: 'load', timeout: limit });
+// login fills the hub's login form and submits it, returning the hub's answer to the
+// form (a redirect when the login is accepted, 403 when refused). On success the hub
+// starts the student's server, which opens JupyterLab at the first lesson.
+async function login(page, name, password, next = '') {
+  await page.goto(`${job.base}hub/login${next ? `?next=${encodeURIComponent(next)}` : ''}`, { waitUntil: 'load', timeout: limit });
   await page.fill('#username_input', name);
-  await page.fill('#password_input', job.password);
-  await page.click('#login_submit');
+  await page.fill('#password_input', password);
+  const [answer] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && new URL(r.url()).pathname.endsWith('/hub/login'), { timeout: limit }),
+    page.click('#login_submit'),
+  ]);
+  return answer.status();
+}
+
+// refused checks that a login was turned away: HTTP 403, the login form again with its
+// error, no login cookie. It returns the problems found.
+async function refused(page, who, status) {
+  const problems = [];
+  if (status !== 403) problems.push(`${who}: the hub answered the login with HTTP ${status}, not 403`);
+  await page.waitForLoadState('load');
+  const error = await waitFor(page, `the login page telling ${who} the login failed`,
+    () => (document.querySelector('.login_error') || {}).textContent || (/\/user\//.test(location.pathname) && 'logged in'));
+  if (!/invalid username or password/i.test(error)) problems.push(`${who}: the login page said "${error}", not "Invalid username or password"`);
+  const cookies = await page.context().cookies();
+  if (cookies.some((c) => c.name === 'jupyterhub-hub-login')) problems.push(`${who} was given a hub login cookie`);
+  return problems;
 }
 
 // promptCounts returns each code cell's execution count (0 before it has run).
@@ -169,175 +193,246 @@ const shot = async (page, name) => {
   return path;
 };
 
+const firstLine = (e) => e.message.split('\n')[0];
+const stem = (file) => file.replace('.ipynb', '');
+
 const browser = await chromium.launch({
   executablePath: job.chromium,
   args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
     '--disable-sync', '--no-first-run', '--disable-quic'],
 });
+// Every user has a browser context of their own; a self-signed certificate is accepted
+// (the Go side checks the one the hub serves against the certificate it was given).
+const newContext = () => browser.newContext({ viewport: { width: 1200, height: 900 }, ignoreHTTPSErrors: true });
 const pages = {};
 // drain takes the problems a student's page has logged since the last call.
 const drain = (name) => pages[name].problems.splice(0);
-try {
-  // 1. Each student logs in, lands in lesson 02 and runs it all: every chart drawn from
-  //    ECharts under /user/<name>/static/, every formula typeset.
-  for (const name of job.students) {
-    const r = { check: `chain-rule ${name}`, student: name, problems: [] };
-    const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
-    const page = await context.newPage();
-    pages[name] = { page, problems: [] };
-    watch(page, pages[name].problems, job.base);
-    const echarts = [];
-    page.on('response', (resp) => { if (/echarts[^/]*\.js/.test(resp.url())) echarts.push(`${resp.status()} ${resp.url()}`); });
-    try {
-      const t0 = Date.now();
-      await login(page, name);
-      await waitFor(page, `${name} landing in JupyterLab at ${job.welcome}`,
-        (url) => location.href.startsWith(url) && document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell').length > 0, labURL(name, job.welcome));
-      await kernelIdle(page, name, job.welcome);
-      r.loginSeconds = (Date.now() - t0) / 1000;
-      await openLesson(page, name, job.chainRule);
-      const t = await runAll(page, name, job.chainRule);
-      r.firstCellSeconds = t.first;
-      r.runAllSeconds = t.all;
-      await settle(page, name, job.chainRule);
-      const found = await page.evaluate(inspect);
-      r.charts = found.charts;
-      r.formulas = found.formulas;
-      r.problems.push(...found.problems);
-      if (found.charts === 0) r.problems.push(`${job.chainRule} showed no chart`);
-      const want = `200 ${job.base}user/${name}/static/echarts.min.js`;
-      if (!echarts.some((e) => e.startsWith(want))) r.problems.push(`ECharts was not loaded from ${want.slice(4)} (requests: ${echarts.join(', ') || 'none'})`);
-      r.echarts = echarts;
-    } catch (e) {
-      r.problems.push(e.message.split('\n')[0]);
-    }
-    await page.evaluate(() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .chainrule-chart')?.scrollIntoView()).catch(() => {});
-    r.screenshot = await shot(page, `${name}-${job.chainRule.replace('.ipynb', '')}`).catch(() => undefined);
-    r.problems.push(...drain(name));
-    report(r);
-  }
 
-  // 2. Isolation through the API: a student's browser asks for another student's files.
-  {
-    const [a, b] = job.students;
-    const r = { check: 'isolation api', problems: [] };
-    try {
-      const resp = await pages[a].page.request.get(`${job.base}user/${b}/api/contents/${job.lessons}`, { maxRedirects: 10 });
-      const body = await resp.text();
-      r.status = resp.status();
-      if (resp.status() !== 403) r.problems.push(`${a} asked for ${b}'s lessons through the API and got HTTP ${resp.status()}, not 403`);
-      if (body.includes(job.chainRule)) r.problems.push(`${a} could list ${b}'s lessons through the API`);
-    } catch (e) {
-      r.problems.push(e.message.split('\n')[0]);
-    }
-    report(r);
-  }
+// studentPage opens a page in a context of the student's own, watched for problems,
+// and records where it loads ECharts from.
+async function studentPage(name) {
+  const page = await (await newContext()).newPage();
+  pages[name] = { page, problems: [], echarts: [] };
+  watch(page, pages[name].problems, job.base);
+  page.on('response', (resp) => { if (/echarts[^/]*\.js/.test(resp.url())) pages[name].echarts.push(`${resp.status()} ${resp.url()}`); });
+  return page;
+}
 
-  // 3. Isolation from a kernel: a cell of one student tries to read another's home and to
-  //    change the shared mathx.
-  {
-    const [a, b] = job.students;
-    const r = { check: 'isolation kernel', problems: [] };
-    const page = pages[a].page;
-    const file = 'isolation.ipynb';
-    const code = [
-      '%%',
-      `_, err := os.ReadFile(${JSON.stringify(`${job.homes[b]}/${job.lessons}/${job.chainRule}`)})`,
-      'fmt.Println("read another home:", err)',
-      `_, err = os.ReadDir(${JSON.stringify(job.homes[b])})`,
-      'fmt.Println("list another home:", err)',
-      `err = os.WriteFile(${JSON.stringify(`${job.install}/module/mathx/mine.go`)}, []byte("package mathx"), 0o644)`,
-      'fmt.Println("change the shared mathx:", err)',
-    ].join('\n');
-    const nb = {
-      nbformat: 4, nbformat_minor: 5,
-      metadata: { kernelspec: { name: 'gonb-backprop', display_name: 'Go (backprop lessons)', language: 'go' } },
-      cells: [{ cell_type: 'code', id: 'isolation', metadata: {}, execution_count: null, outputs: [], source: code }],
-    };
-    try {
-      const xsrf = (await page.context().cookies()).find((c) => c.name === '_xsrf');
-      const put = await page.request.put(`${job.base}user/${a}/api/contents/${job.lessons}/${file}`, {
-        data: { type: 'notebook', content: nb }, headers: xsrf ? { 'X-XSRFToken': xsrf.value } : {},
-      });
-      if (!put.ok()) throw new Error(`saving ${file} for ${a} failed: HTTP ${put.status()} ${await put.text()}`);
-      await openLesson(page, a, file);
-      await runAll(page, a, file);
-      const text = await page.evaluate(outputsText);
-      r.output = text.trim().split('\n');
-      for (const what of ['read another home', 'list another home', 'change the shared mathx']) {
-        const line = r.output.find((l) => l.startsWith(what + ':')) || '';
-        if (!/permission denied/.test(line)) r.problems.push(`a kernel cell of ${a} tried to ${what} and got "${line || 'no output'}", not "permission denied"`);
-      }
-    } catch (e) {
-      r.problems.push(e.message.split('\n')[0]);
-    }
-    r.problems.push(...drain(a));
-    report(r);
-  }
+// loginToLab logs a student in through the form and waits until JupyterLab shows the
+// first lesson with its kernel idle; it returns the seconds that took.
+async function loginToLab(page, name, password) {
+  const t0 = Date.now();
+  const status = await login(page, name, password);
+  if (status !== 302) throw new Error(`the hub answered ${name}'s login with HTTP ${status}, not a redirect`);
+  await waitFor(page, `${name} landing in JupyterLab at ${job.welcome}`,
+    (url) => location.href.startsWith(url) && document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-CodeCell').length > 0, labURL(name, job.welcome));
+  await kernelIdle(page, name, job.welcome);
+  return (Date.now() - t0) / 1000;
+}
 
-  // 4. A user who is not on the list cannot log in, even with the class password.
-  {
-    const r = { check: 'stranger', problems: [] };
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    try {
-      await login(page, job.stranger);
-      await page.waitForLoadState('load');
-      await waitFor(page, 'the login page answering the stranger',
-        () => document.querySelector('#login_submit') !== null || /\/user\//.test(location.pathname));
-      if (/\/user\//.test(new URL(page.url()).pathname) || !page.url().includes('/hub/login')) {
-        r.problems.push(`${job.stranger}, who is not a student, logged in (now at ${page.url()})`);
-      }
-      const cookies = (await context.cookies()).filter((c) => c.name.startsWith('jupyterhub-session') || c.name === 'jupyterhub-hub-login');
-      if (cookies.some((c) => c.name === 'jupyterhub-hub-login')) r.problems.push(`${job.stranger} was given a hub login cookie`);
-    } catch (e) {
-      r.problems.push(e.message.split('\n')[0]);
-    }
-    await context.close();
-    report(r);
-  }
+// lessonCharts opens a lesson, runs it all and requires every chart drawn with ECharts
+// from /user/<name>/static/ and every formula typeset. It returns the figures and problems.
+async function lessonCharts(page, name, file) {
+  await openLesson(page, name, file);
+  const t = await runAll(page, name, file);
+  await settle(page, name, file);
+  const found = await page.evaluate(inspect);
+  const problems = found.problems;
+  if (found.charts === 0) problems.push(`${file} showed no chart`);
+  const echarts = pages[name].echarts;
+  const want = `200 ${job.base}user/${name}/static/echarts.min.js`;
+  if (!echarts.some((e) => e.startsWith(want))) problems.push(`ECharts was not loaded from ${want.slice(4)} (requests: ${echarts.join(', ') || 'none'})`);
+  return { fig: { firstCellSeconds: t.first, runAllSeconds: t.all, charts: found.charts, formulas: found.formulas, echarts }, problems };
+}
 
-  // 5. Training: lesson 07 run by one student alone, then by every student at once.
-  const train = async (name) => {
-    const { page } = pages[name];
-    await openLesson(page, name, job.training);
-    const t = await runAll(page, name, job.training, job.trainingLimitMs || limit);
-    const text = await page.evaluate(outputsText);
-    const epochs = [...text.matchAll(/^epoch .*\((\d+(?:\.\d+)?) s\)\s*$/gm)].map((m) => Number(m[1]));
-    return { runAllSeconds: t.all, trainSeconds: epochs.reduce((s, x) => s + x, 0), epochs: epochs.length, text };
+// studentRuns logs a student in, runs a lesson and reports the check, with a screenshot.
+async function studentRuns(check, name, password, file) {
+  const r = { check, student: name, problems: [] };
+  const page = await studentPage(name);
+  try {
+    r.loginSeconds = await loginToLab(page, name, password);
+    const { fig, problems } = await lessonCharts(page, name, file);
+    Object.assign(r, fig);
+    r.problems.push(...problems);
+  } catch (e) {
+    r.problems.push(firstLine(e));
+  }
+  await page.evaluate(() => document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) .chainrule-chart')?.scrollIntoView()).catch(() => {});
+  r.screenshot = await shot(page, `${name}-${stem(file)}`).catch(() => undefined);
+  r.problems.push(...drain(name));
+  report(r);
+}
+
+// isolationApi: a student's browser asks for another student's files.
+async function isolationApi() {
+  const [a, b] = job.students;
+  const r = { check: 'isolation api', problems: [] };
+  try {
+    const resp = await pages[a].page.request.get(`${job.base}user/${b}/api/contents/${job.lessons}`, { maxRedirects: 10 });
+    const body = await resp.text();
+    r.status = resp.status();
+    if (resp.status() !== 403) r.problems.push(`${a} asked for ${b}'s lessons through the API and got HTTP ${resp.status()}, not 403`);
+    if (body.includes(job.chainRule)) r.problems.push(`${a} could list ${b}'s lessons through the API`);
+  } catch (e) {
+    r.problems.push(firstLine(e));
+  }
+  report(r);
+}
+
+// isolationKernel: a cell of one student tries to read another's home and to change
+// the shared mathx.
+async function isolationKernel() {
+  const [a, b] = job.students;
+  const r = { check: 'isolation kernel', problems: [] };
+  const page = pages[a].page;
+  const file = 'isolation.ipynb';
+  const code = [
+    '%%',
+    `_, err := os.ReadFile(${JSON.stringify(`${job.homes[b]}/${job.lessons}/${job.chainRule}`)})`,
+    'fmt.Println("read another home:", err)',
+    `_, err = os.ReadDir(${JSON.stringify(job.homes[b])})`,
+    'fmt.Println("list another home:", err)',
+    `err = os.WriteFile(${JSON.stringify(`${job.install}/module/mathx/mine.go`)}, []byte("package mathx"), 0o644)`,
+    'fmt.Println("change the shared mathx:", err)',
+  ].join('\n');
+  const nb = {
+    nbformat: 4, nbformat_minor: 5,
+    metadata: { kernelspec: { name: 'gonb-backprop', display_name: 'Go (backprop lessons)', language: 'go' } },
+    cells: [{ cell_type: 'code', id: 'isolation', metadata: {}, execution_count: null, outputs: [], source: code }],
   };
-  {
-    const name = job.students[0];
-    const r = { check: 'training alone', student: name, problems: [] };
+  try {
+    const xsrf = (await page.context().cookies()).find((c) => c.name === '_xsrf');
+    const put = await page.request.put(`${job.base}user/${a}/api/contents/${job.lessons}/${file}`, {
+      data: { type: 'notebook', content: nb }, headers: xsrf ? { 'X-XSRFToken': xsrf.value } : {},
+    });
+    if (!put.ok()) throw new Error(`saving ${file} for ${a} failed: HTTP ${put.status()} ${await put.text()}`);
+    await openLesson(page, a, file);
+    await runAll(page, a, file);
+    r.output = (await page.evaluate(outputsText)).trim().split('\n');
+    for (const what of ['read another home', 'list another home', 'change the shared mathx']) {
+      const line = r.output.find((l) => l.startsWith(what + ':')) || '';
+      if (!/permission denied/.test(line)) r.problems.push(`a kernel cell of ${a} tried to ${what} and got "${line || 'no output'}", not "permission denied"`);
+    }
+  } catch (e) {
+    r.problems.push(firstLine(e));
+  }
+  r.problems.push(...drain(a));
+  report(r);
+}
+
+// turnedAway checks that the hub refuses a login through the form.
+async function turnedAway(check, name, password) {
+  const r = { check, problems: [] };
+  const context = await newContext();
+  const page = await context.newPage();
+  try {
+    r.status = await login(page, name, password);
+    r.problems.push(...await refused(page, name, r.status));
+  } catch (e) {
+    r.problems.push(firstLine(e));
+  }
+  await context.close();
+  report(r);
+}
+
+// adminPage logs the admin in straight to /hub/admin and waits for it to list the
+// students; a student who asks for the page gets HTTP 403.
+async function adminPage(check, admin, password) {
+  const r = { check, problems: [] };
+  const context = await newContext();
+  const page = await context.newPage();
+  const problems = [];
+  watch(page, problems, job.base);
+  try {
+    const status = await login(page, admin, password, `${new URL(job.base).pathname}hub/admin`);
+    if (status !== 302) throw new Error(`the hub answered ${admin}'s login with HTTP ${status}, not a redirect`);
+    await waitFor(page, `the admin page listing ${job.students.join(', ')} for ${admin}`,
+      (names) => location.pathname.endsWith('/hub/admin') && !!document.body && names.every((n) => document.body.innerText.includes(n)), job.students);
+    r.screenshot = await shot(page, `${admin}-admin`).catch(() => undefined);
+    const student = Object.keys(pages)[0];
+    if (student) {
+      r.studentStatus = (await pages[student].page.request.get(`${job.base}hub/admin`, { maxRedirects: 0 })).status();
+      if (r.studentStatus !== 403) r.problems.push(`${student}, a student, asked for the admin page and got HTTP ${r.studentStatus}, not 403`);
+    }
+  } catch (e) {
+    r.problems.push(firstLine(e));
+  }
+  r.problems.push(...problems);
+  await context.close();
+  report(r);
+}
+
+// train runs lesson 07 for a student and returns its times and printed text.
+async function train(name) {
+  const { page } = pages[name];
+  await openLesson(page, name, job.training);
+  const t = await runAll(page, name, job.training, job.trainingLimitMs || limit);
+  const text = await page.evaluate(outputsText);
+  const epochs = [...text.matchAll(/^epoch .*\((\d+(?:\.\d+)?) s\)\s*$/gm)].map((m) => Number(m[1]));
+  return { runAllSeconds: t.all, trainSeconds: epochs.reduce((s, x) => s + x, 0), epochs: epochs.length, text };
+}
+
+// trainingAlone: lesson 07 run by the first student alone.
+async function trainingAlone() {
+  const name = job.students[0];
+  const r = { check: 'training alone', student: name, problems: [] };
+  try {
+    Object.assign(r, await train(name));
+    r.screenshot = await shot(pages[name].page, `${name}-${stem(job.training)}-alone`).catch(() => undefined);
+  } catch (e) {
+    r.problems.push(firstLine(e));
+  }
+  r.problems.push(...drain(name));
+  report(r);
+}
+
+// trainingAtOnce: lesson 07 run by every student at the same time.
+async function trainingAtOnce() {
+  const r = { check: 'training at once', problems: [], students: {} };
+  // Each student opens the lesson first, so that the Run All start together.
+  await Promise.all(job.students.map((name) => openLesson(pages[name].page, name, job.training).catch((e) => r.problems.push(e.message))));
+  const results = await Promise.all(job.students.map(async (name) => {
     try {
-      const t = await train(name);
-      Object.assign(r, t);
-      r.screenshot = await shot(pages[name].page, `${name}-${job.training.replace('.ipynb', '')}-alone`).catch(() => undefined);
+      return [name, await train(name)];
     } catch (e) {
-      r.problems.push(e.message.split('\n')[0]);
+      return [name, { error: firstLine(e) }];
     }
-    r.problems.push(...drain(name));
-    report(r);
+  }));
+  for (const [name, t] of results) {
+    r.students[name] = t;
+    if (t.error) r.problems.push(`${name}: ${t.error}`);
+    r.problems.push(...drain(name).map((p) => `${name}: ${p}`));
+    await shot(pages[name].page, `${name}-${stem(job.training)}-together`).catch(() => undefined);
   }
-  {
-    const r = { check: 'training at once', problems: [], students: {} };
-    // Each student opens the lesson first, so that the three Run All start together.
-    await Promise.all(job.students.map((name) => openLesson(pages[name].page, name, job.training).catch((e) => r.problems.push(e.message))));
-    const results = await Promise.all(job.students.map(async (name) => {
-      try {
-        return [name, await train(name)];
-      } catch (e) {
-        return [name, { error: e.message.split('\n')[0] }];
-      }
-    }));
-    for (const [name, t] of results) {
-      r.students[name] = t;
-      if (t.error) r.problems.push(`${name}: ${t.error}`);
-      r.problems.push(...drain(name).map((p) => `${name}: ${p}`));
-      await shot(pages[name].page, `${name}-${job.training.replace('.ipynb', '')}-together`).catch(() => undefined);
-    }
-    report(r);
-  }
+  report(r);
+}
+
+// classPhase: the class with its shared password. Each student logs in and runs lesson
+// 02; isolation through the API and from a kernel; a stranger is turned away; the admin
+// reaches the admin page; lesson 07 trains for one student, then for all at once.
+async function classPhase() {
+  for (const name of job.students) await studentRuns(`chain-rule ${name}`, name, job.password, job.chainRule);
+  await isolationApi();
+  await isolationKernel();
+  await turnedAway('stranger', job.stranger, job.password);
+  await adminPage('admin', job.admin, job.adminPassword);
+  await trainingAlone();
+  await trainingAtOnce();
+}
+
+// securePhase: a hub with PAM over HTTPS on a network address. A student logs in with
+// their system password and runs a lesson with charts; a wrong password, and a right
+// one of an account no longer on the list, are turned away; the admin logs in with
+// their system password and reaches the admin page.
+async function securePhase() {
+  await studentRuns(`pam login ${job.student}`, job.student, job.passwords[job.student], job.lesson);
+  await turnedAway('pam wrong password', job.refused, `${job.passwords[job.refused]}-not`);
+  await turnedAway('pam off the list', job.offList, job.passwords[job.offList]);
+  await adminPage('pam admin', job.admin, job.passwords[job.admin]);
+}
+
+try {
+  await ((job.phase || 'class') === 'class' ? classPhase() : securePhase());
 } finally {
   await browser.close();
 }
