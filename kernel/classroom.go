@@ -119,7 +119,7 @@ func (p *project) classroomShared(ctx context.Context, chromium string, c classI
 	if err != nil {
 		return err
 	}
-	ports, err := freePorts(1)
+	ports, err := freePorts("127.0.0.1", 1)
 	if err != nil {
 		return err
 	}
@@ -149,16 +149,16 @@ func (p *project) classroomSecure(ctx context.Context, chromium string, c classI
 	if err != nil {
 		return err
 	}
-	port, err := freePublicPort()
+	ports, err := freePorts("0.0.0.0", 1)
 	if err != nil {
 		return err
 	}
 	opt := hubOptions{
-		Students: classroomStudents[:2], Admin: classroomTeacher, IP: "0.0.0.0", Port: port, SSLCert: cert, SSLKey: key,
+		Students: classroomStudents[:2], Admin: classroomTeacher, IP: "0.0.0.0", Port: ports[0], SSLCert: cert, SSLKey: key,
 		Install: c, State: state, JupyterPath: c.jupyterPath(),
 	}
 	return p.classroomHub(ctx, opt, func(h *runningHub) error {
-		base := "https://" + net.JoinHostPort(networkAddress(), strconv.Itoa(port)) + "/"
+		base := "https://" + net.JoinHostPort(networkAddress(), strconv.Itoa(ports[0])) + "/"
 		if err := servesCert(base, cert); err != nil {
 			return err
 		}
@@ -325,16 +325,6 @@ func networkAddress() string {
 		}
 	}
 	return "127.0.0.1"
-}
-
-// freePublicPort returns a port that every address of this machine can listen on now.
-func freePublicPort() (int, error) {
-	l, err := net.Listen("tcp4", "0.0.0.0:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
 // servesCert requires that base answers over HTTPS with the certificate in certFile,

@@ -369,7 +369,7 @@ func (p *project) hubConfigFor(opt hubOptions) (hubConfig, error) {
 	if !exists(proxy) {
 		return hubConfig{}, fmt.Errorf("configurable-http-proxy is not installed in %s; run `go run ./kernel setup`", filepath.Dir(proxy))
 	}
-	ports, err := freePorts(2)
+	ports, err := freePorts("127.0.0.1", 2)
 	if err != nil {
 		return hubConfig{}, err
 	}
@@ -510,24 +510,4 @@ func (h *runningHub) stop() error {
 		<-h.exited
 		return fmt.Errorf("jupyterhub did not stop within 90 s and was killed; see %s", h.Log)
 	}
-}
-
-// freePorts returns n distinct ports that 127.0.0.1 can listen on now.
-func freePorts(n int) ([]int, error) {
-	var ports []int
-	var ls []net.Listener
-	defer func() {
-		for _, l := range ls {
-			l.Close()
-		}
-	}()
-	for range n {
-		l, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			return nil, err
-		}
-		ls = append(ls, l)
-		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
-	}
-	return ports, nil
 }

@@ -221,11 +221,11 @@ func (r *testRun) liveServer(j *jupyter, pages []browserPage, opt labOptions) []
 	}
 	defer logFile.Close()
 	// A port the system chooses: a fixed one would race with other checks on this machine.
-	port, err := ephemeralPort()
+	ports, err := freePorts("127.0.0.1", 1)
 	if err != nil {
 		return []string{err.Error()}
 	}
-	opt.Port, opt.Log, opt.Args = port, logFile, exposeApp
+	opt.Port, opt.Log, opt.Args = ports[0], logFile, exposeApp
 	if j.App == "notebook" {
 		opt.Args = nil // classic Notebook has no app to expose
 	}
@@ -263,14 +263,26 @@ func (r *testRun) liveServer(j *jupyter, pages []browserPage, opt labOptions) []
 	return failed
 }
 
-// ephemeralPort returns a loopback port that the system has just handed out as free.
-func ephemeralPort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
+// freePorts returns n distinct ports that the IPv4 address ip ("127.0.0.1", or
+// "0.0.0.0" for every address of this machine) can listen on now: ports the system
+// has just handed out as free.
+func freePorts(ip string, n int) ([]int, error) {
+	var ports []int
+	var ls []net.Listener
+	defer func() {
+		for _, l := range ls {
+			l.Close()
+		}
+	}()
+	for range n {
+		l, err := net.Listen("tcp4", net.JoinHostPort(ip, "0"))
+		if err != nil {
+			return nil, err
+		}
+		ls = append(ls, l)
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return ports, nil
 }
 
 // serve runs a Jupyter server with opt until use, given its address, returns.
