@@ -34,14 +34,14 @@ func TestErrorMessagesFromACompileError(t *testing.T) {
 // A panic's output as GoNB sent it on a busy machine (trimmed): its text stack left
 // the inner frame, main.third, unmarked; its HTML marks both frames.
 const panicOutput = "before the panic\npanic: runtime error: index out of range [3] with length 0\n\n" +
-	"goroutine 1 [running]:\nmain.third(...)\n\t/tmp/gonb_9/main.go:9\nmain.main()\n" +
-	"\t \x1b[7m[[ Cell [2] Line 4 ]]\x1b[0m /tmp/gonb_9/main.go:17 +0x95\nexit status 2\n" +
+	"goroutine 1 [running]:\nmain.third(...)\n\tgonb_9/main.go:9\nmain.main()\n" +
+	"\t \x1b[7m[[ Cell [2] Line 4 ]]\x1b[0m gonb_9/main.go:17 +0x95\nexit status 2\n" +
 	`<style>.gonb-err-location {}</style><div class="jp-RenderedText">` +
 	`<div style="white-space: pre-wrap;">	<span class="gonb-err-hover-area"><span class="gonb-cell-line-info">Cell[1]: Line 2</span> ` +
-	`<span class="gonb-err-location">/tmp/gonb_9/main.go:9</span></span><div class="gonb-err-context">)` + "\n" +
+	`<span class="gonb-err-location">gonb_9/main.go:9</span></span><div class="gonb-err-context">)` + "\n" +
 	`<div class="gonb-err-line">	return s[3]` + "\n</div>}\n</div></div>\n" +
 	`<div style="white-space: pre-wrap;">	<span class="gonb-err-hover-area"><span class="gonb-cell-line-info">Cell[2]: Line 4</span> ` +
-	`<span class="gonb-err-location">/tmp/gonb_9/main.go:17</span></span> +0x95<div class="gonb-err-context">` +
+	`<span class="gonb-err-location">gonb_9/main.go:17</span></span> +0x95<div class="gonb-err-context">` +
 	`<div class="gonb-err-line">fmt.Println(third(s))` + "\n</div>\n}\n</div></div>\n</div>\nERROR: exit status 2\n"
 
 func TestLocateNamesThePanicsInnerFrame(t *testing.T) {

@@ -247,22 +247,32 @@ func testSGDMatchesGradientAndStep(t *testing.T, cost Cost) {
 		if err := a.SGD(data, nil, cfg, nil); err != nil {
 			t.Fatal(err)
 		}
-		order := newShuffler(len(data), cfg.Seed)
-		for range cfg.Epochs {
-			perm := order.next()
-			for lo := 0; lo < len(perm); lo += cfg.BatchSize {
-				var batch []Example
-				for _, i := range perm[lo:min(lo+cfg.BatchSize, len(perm))] {
-					batch = append(batch, data[i])
-				}
-				g, _ := b.Gradient(batch)
-				b.Step(g, cfg.Eta)
-			}
+		for _, batch := range sgdBatches(data, cfg) {
+			g, _ := b.Gradient(batch)
+			b.Step(g, cfg.Eta)
 		}
 		if !sameParams(a, b) {
 			t.Errorf("%v cost, sizes %v, sparse %v: SGD and Gradient+Step differ", cost, sizes, i < 4)
 		}
 	}
+}
+
+// sgdBatches returns the mini-batches SGD visits with cfg, in order: each
+// epoch's shuffle of data, cut into batches of cfg.BatchSize.
+func sgdBatches(data []Example, cfg TrainConfig) [][]Example {
+	var batches [][]Example
+	order := newShuffler(len(data), cfg.Seed)
+	for range cfg.Epochs {
+		perm := order.next()
+		for lo := 0; lo < len(perm); lo += cfg.BatchSize {
+			var batch []Example
+			for _, i := range perm[lo:min(lo+cfg.BatchSize, len(perm))] {
+				batch = append(batch, data[i])
+			}
+			batches = append(batches, batch)
+		}
+	}
+	return batches
 }
 
 // The trained network does not depend on the number of processors.

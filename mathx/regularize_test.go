@@ -105,22 +105,14 @@ func TestSGDLambdaMatchesGradientStepByStep(t *testing.T) {
 		}
 		runtime.GOMAXPROCS(old)
 		keep := 1 - cfg.Eta*cfg.Lambda/float64(len(data))
-		order := newShuffler(len(data), cfg.Seed)
-		for range cfg.Epochs {
-			perm := order.next()
-			for lo := 0; lo < len(perm); lo += cfg.BatchSize {
-				var batch []Example
-				for _, i := range perm[lo:min(lo+cfg.BatchSize, len(perm))] {
-					batch = append(batch, data[i])
+		for _, batch := range sgdBatches(data, cfg) {
+			g, _ := b.Gradient(batch)
+			for l, layer := range b.Layers {
+				for i := range layer.W {
+					layer.W[i] = keep*layer.W[i] - cfg.Eta*g.DC_dw[l][i]
 				}
-				g, _ := b.Gradient(batch)
-				for l, layer := range b.Layers {
-					for i := range layer.W {
-						layer.W[i] = keep*layer.W[i] - cfg.Eta*g.DC_dw[l][i]
-					}
-					for i := range layer.B {
-						layer.B[i] -= cfg.Eta * g.DC_db[l][i]
-					}
+				for i := range layer.B {
+					layer.B[i] -= cfg.Eta * g.DC_db[l][i]
 				}
 			}
 		}
