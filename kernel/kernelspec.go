@@ -116,14 +116,14 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 		status(what, "up to date")
 		return dir, nil
 	case err == nil:
-		var prev kernelspec
-		if json.Unmarshal(old, &prev) != nil || prev.Metadata[ownerKey] == "" {
+		owner := specOwner(old)
+		if owner == "" {
 			return "", fmt.Errorf("%s exists and was not written by this project; it is left as it is.\n"+
 				"Move it away (or set JUPYTER_DATA_DIR to use another folder) and run setup again", file)
 		}
-		if prev.Metadata[ownerKey] != p.Root {
+		if owner != p.Root {
 			// The kernelspec's name is fixed (the lessons name it), so one checkout is served at a time.
-			result += " (it served the checkout " + prev.Metadata[ownerKey] + " before)"
+			result += " (it served the checkout " + owner + " before)"
 		}
 	case !errors.Is(err, os.ErrNotExist):
 		return "", err
@@ -139,4 +139,14 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 	}
 	status(what, result)
 	return dir, nil
+}
+
+// specOwner returns the checkout that a kernel.json written by this project serves, or
+// "" when raw is not one.
+func specOwner(raw []byte) string {
+	var spec kernelspec
+	if json.Unmarshal(raw, &spec) != nil {
+		return ""
+	}
+	return spec.Metadata[ownerKey]
 }

@@ -40,23 +40,13 @@ func installedJupyter(t *testing.T, p *project) *jupyter {
 	dataDir, _ := jupyterDataDir()
 	spec := filepath.Join(dataDir, "kernels", kernelName, "kernel.json")
 	if j != nil && p.toolsPresent() && exists(spec) {
-		if owner := kernelspecOwner(spec); owner != p.Root {
-			missing(t, fmt.Sprintf("the kernelspec %s serves the checkout %q, not this one: run `go run ./kernel setup` here, or set JUPYTER_DATA_DIR", spec, owner))
+		if raw, _ := os.ReadFile(spec); specOwner(raw) != p.Root {
+			missing(t, fmt.Sprintf("the kernelspec %s serves the checkout %q, not this one: run `go run ./kernel setup` here, or set JUPYTER_DATA_DIR", spec, specOwner(raw)))
 		}
 		return j
 	}
 	missing(t, "the kernel is not installed (run `go run ./kernel setup`): "+strings.Join(reasons, "; "))
 	return nil
-}
-
-// kernelspecOwner returns the checkout that the kernelspec file serves, or "".
-func kernelspecOwner(file string) string {
-	var spec kernelspec
-	raw, _ := os.ReadFile(file)
-	if json.Unmarshal(raw, &spec) != nil {
-		return ""
-	}
-	return spec.Metadata[ownerKey]
 }
 
 // missing skips a test for want of what it names, or fails it under `kernel test`,
