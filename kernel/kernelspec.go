@@ -109,6 +109,13 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 	dir := filepath.Join(dataDir, "kernels", kernelName)
 	file := filepath.Join(dir, "kernel.json")
 
+	// The kernel's TMPDIR and log folder are made every time: a new clone at the path
+	// of an old one finds the kernelspec up to date, and GoNB dies without them.
+	for _, d := range []string{p.tmpDir(), p.logDir()} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return "", err
+		}
+	}
 	old, err := os.ReadFile(file)
 	result := "installed in " + dir
 	switch {
@@ -129,9 +136,6 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 		return "", err
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
-	}
-	if err := os.MkdirAll(p.tmpDir(), 0o755); err != nil {
 		return "", err
 	}
 	if err := os.WriteFile(file, want, 0o644); err != nil {

@@ -145,6 +145,29 @@ func TestKernelspecIdempotentAndLeavesOthersAlone(t *testing.T) {
 	}
 }
 
+// TestFreshCloneWithAnUpToDateKernelspecGetsItsTmp: a new clone at the path of an old
+// one finds the kernelspec up to date, but its .kernel/tmp (the kernel's TMPDIR) does
+// not exist yet; without it GoNB dies before it answers (CI at stop 14).
+func TestFreshCloneWithAnUpToDateKernelspecGetsItsTmp(t *testing.T) {
+	captureOut(t)
+	data := t.TempDir()
+	p := &project{Root: t.TempDir()}
+	if _, err := p.installKernelspec(data); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(p.stateDir()); err != nil { // the old clone is gone
+		t.Fatal(err)
+	}
+	if _, err := p.installKernelspec(data); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{p.tmpDir(), p.logDir()} {
+		if !exists(d) {
+			t.Errorf("the kernelspec was up to date, and the kernel's folder %s was not created", d)
+		}
+	}
+}
+
 func TestKernelspecMovesToThisCheckoutAndSaysSo(t *testing.T) {
 	p := testProject(t)
 	log := captureOut(t)
