@@ -141,17 +141,27 @@ func (p *project) prepareClass(opt *hubOptions) error {
 		}
 	}
 	for _, name := range append(slices.Clone(opt.Students), adminList(opt.Admin)...) {
-		created, err := ensureAccount(name, classComment)
+		comment := opt.accountComment(name)
+		created, err := ensureAccount(name, comment)
 		if err != nil {
 			return err
 		}
 		if created {
 			status("account "+name, "created")
-		} else if a, _ := lookupAccount(name); a != nil && a.Comment != classComment {
+		} else if a, _ := lookupAccount(name); a != nil && a.Comment != comment {
 			status("account "+name, "exists; used as it is")
 		}
 	}
 	return nil
+}
+
+// accountComment is what the hub writes in the comment field of an account it creates
+// for name: the admin is marked as the admin unless the admin is also a student.
+func (opt *hubOptions) accountComment(name string) string {
+	if name == opt.Admin && !slices.Contains(opt.Students, name) {
+		return adminComment
+	}
+	return classComment
 }
 
 // serveClass starts the hub, says how to log in, and runs it until Ctrl-C.

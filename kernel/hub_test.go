@@ -70,6 +70,19 @@ func TestReadStudents(t *testing.T) {
 	}
 }
 
+func TestAccountCommentMarksTheAdmin(t *testing.T) {
+	opt := &hubOptions{Students: []string{"ada", "grace"}, Admin: "teach"}
+	for name, want := range map[string]string{"ada": classComment, "teach": adminComment} {
+		if got := opt.accountComment(name); got != want {
+			t.Errorf("accountComment(%q) = %q, want %q", name, got, want)
+		}
+	}
+	opt.Admin = "grace" // an admin who is also a student is marked as a student
+	if got := opt.accountComment("grace"); got != classComment {
+		t.Errorf("accountComment of a student admin = %q, want %q", got, classComment)
+	}
+}
+
 func TestSyncLessonsNeverOverwritesEdits(t *testing.T) {
 	src, home := t.TempDir(), t.TempDir()
 	dst := filepath.Join(home, lessonsFolder)

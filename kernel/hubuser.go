@@ -261,6 +261,7 @@ func seedBuildCache(seed, cache string) error {
 // marks it in the comment field; an account it did not create is never changed.
 const (
 	classComment = "backprop class student (created by go run ./kernel hub)"
+	adminComment = "backprop class admin (created by go run ./kernel hub)"
 	testComment  = "backprop classroom test account (go run ./kernel test)"
 )
 
