@@ -177,15 +177,15 @@ func TestClassKernelspec(t *testing.T) {
 	}
 
 	dir := t.TempDir()
-	if changed, err := writeKernelspec(dir, spec); err != nil || !changed {
+	if changed, _, err := writeKernelspec(dir, spec); err != nil || !changed {
 		t.Fatalf("first write: changed %v, %v", changed, err)
 	}
-	if changed, err := writeKernelspec(dir, spec); err != nil || changed {
+	if changed, _, err := writeKernelspec(dir, spec); err != nil || changed {
 		t.Errorf("second write: changed %v, %v", changed, err)
 	}
 	foreign := filepath.Join(dir, kernelName, "kernel.json")
 	writeFile(t, foreign, `{"argv": ["someone-else"], "display_name": "theirs"}`)
-	if _, err := writeKernelspec(dir, spec); err == nil || !strings.Contains(err.Error(), "not written by this project") {
+	if _, _, err := writeKernelspec(dir, spec); err == nil || !strings.Contains(err.Error(), "not written by this project") {
 		t.Errorf("a foreign kernelspec was not refused: %v", err)
 	}
 	if raw, _ := os.ReadFile(foreign); !strings.Contains(string(raw), "someone-else") {

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -91,11 +90,11 @@ func (p *project) installClass(c classInstall) error {
 		return err
 	}
 	spec := c.kernelspec(p)
-	if _, err := writeKernelspec(filepath.Join(c.jupyterPath(), "kernels"), spec); err != nil {
+	if _, _, err := writeKernelspec(filepath.Join(c.jupyterPath(), "kernels"), spec); err != nil {
 		return err
 	}
 	if c.SystemKernels != "" {
-		changed, err := writeKernelspec(c.SystemKernels, spec)
+		changed, _, err := writeKernelspec(c.SystemKernels, spec)
 		if err != nil {
 			return err
 		}
@@ -444,35 +443,6 @@ func (c classInstall) kernelspec(p *project) *kernelspec {
 		},
 		Metadata: map[string]string{ownerKey: p.Root},
 	}
-}
-
-// writeKernelspec writes kernels/gonb-backprop/kernel.json under dir unless it already
-// holds spec; a kernelspec of that name not written by this project is left alone.
-// It reports whether it wrote.
-func writeKernelspec(dir string, spec *kernelspec) (bool, error) {
-	want, err := json.MarshalIndent(spec, "", "  ")
-	if err != nil {
-		return false, err
-	}
-	want = append(want, '\n')
-	file := filepath.Join(dir, kernelName, "kernel.json")
-	old, err := os.ReadFile(file)
-	switch {
-	case err == nil && string(old) == string(want):
-		return false, nil
-	case err == nil:
-		var prev kernelspec
-		if json.Unmarshal(old, &prev) != nil || prev.Metadata[ownerKey] == "" {
-			return false, fmt.Errorf("%s exists and was not written by this project; it is left as it is.\n"+
-				"Move it away and run the command again", file)
-		}
-	case !errors.Is(err, os.ErrNotExist):
-		return false, err
-	}
-	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-		return false, err
-	}
-	return true, os.WriteFile(file, want, 0o644)
 }
 
 // classSeed warms a Go build cache by running, through the class kernel, one cell that

@@ -101,14 +101,6 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	want, err := json.MarshalIndent(spec, "", "  ")
-	if err != nil {
-		return "", err
-	}
-	want = append(want, '\n')
-	dir := filepath.Join(dataDir, "kernels", kernelName)
-	file := filepath.Join(dir, "kernel.json")
-
 	// The kernel's TMPDIR and log folder are made every time: a new clone at the path
 	// of an old one finds the kernelspec up to date, and GoNB dies without them.
 	for _, d := range []string{p.tmpDir(), p.logDir()} {
@@ -116,33 +108,49 @@ func (p *project) installKernelspec(dataDir string) (string, error) {
 			return "", err
 		}
 	}
+	dir := filepath.Join(dataDir, "kernels", kernelName)
+	wrote, was, err := writeKernelspec(filepath.Join(dataDir, "kernels"), spec)
+	switch {
+	case err != nil:
+		return "", fmt.Errorf("%w (or set JUPYTER_DATA_DIR to use another folder)", err)
+	case !wrote:
+		status(what, "up to date")
+	case was != "" && was != p.Root:
+		// The kernelspec's name is fixed (the lessons name it), so one checkout is served at a time.
+		status(what, "installed in "+dir+" (it served the checkout "+was+" before)")
+	default:
+		status(what, "installed in "+dir)
+	}
+	return dir, nil
+}
+
+// writeKernelspec writes gonb-backprop/kernel.json under dir unless it already holds
+// spec; a kernelspec of that name not written by this project is left alone and
+// reported. It says whether it wrote, and which checkout the kernelspec it replaced
+// served ("" when there was none).
+func writeKernelspec(dir string, spec *kernelspec) (wrote bool, was string, err error) {
+	want, err := json.MarshalIndent(spec, "", "  ")
+	if err != nil {
+		return false, "", err
+	}
+	want = append(want, '\n')
+	file := filepath.Join(dir, kernelName, "kernel.json")
 	old, err := os.ReadFile(file)
-	result := "installed in " + dir
 	switch {
 	case err == nil && bytes.Equal(old, want):
-		status(what, "up to date")
-		return dir, nil
+		return false, "", nil
 	case err == nil:
-		owner := specOwner(old)
-		if owner == "" {
-			return "", fmt.Errorf("%s exists and was not written by this project; it is left as it is.\n"+
-				"Move it away (or set JUPYTER_DATA_DIR to use another folder) and run setup again", file)
-		}
-		if owner != p.Root {
-			// The kernelspec's name is fixed (the lessons name it), so one checkout is served at a time.
-			result += " (it served the checkout " + owner + " before)"
+		if was = specOwner(old); was == "" {
+			return false, "", fmt.Errorf("%s exists and was not written by this project; it is left as it is.\n"+
+				"Move it away and run the command again", file)
 		}
 	case !errors.Is(err, os.ErrNotExist):
-		return "", err
+		return false, "", err
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", err
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+		return false, "", err
 	}
-	if err := os.WriteFile(file, want, 0o644); err != nil {
-		return "", err
-	}
-	status(what, result)
-	return dir, nil
+	return true, was, os.WriteFile(file, want, 0o644)
 }
 
 // specOwner returns the checkout that a kernel.json written by this project serves, or
