@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -232,6 +233,7 @@ func (r *testRun) liveServer(j *jupyter, pages []browserPage, opt labOptions) []
 	// The server keeps its settings and workspaces here, not in the user's ~/.jupyter.
 	opt.Env = []string{"JUPYTERLAB_SETTINGS_DIR=" + filepath.Join(state, "settings"),
 		"JUPYTERLAB_WORKSPACES_DIR=" + filepath.Join(state, "workspaces")}
+	pages = slices.Clone(pages) // their URLs become absolute below; the caller's stay as they are
 	var failed []string
 	err = r.p.serve(j, opt, logPath, func(address string) error {
 		u, err := url.Parse(address)

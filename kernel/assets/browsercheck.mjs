@@ -179,13 +179,15 @@ async function resize(page, result) {
     const c = b.querySelector('canvas');
     return c && Math.abs(c.clientWidth - b.clientWidth) <= 1;
   });
-  const before = await page.evaluate(widths);
+  // The boxes' widths before, with the sidebar toggled once, and toggled back.
+  const boxes = [(await page.evaluate(widths)).map((w) => w.box)];
   for (const step of ['opening', 'closing']) {
     await page.evaluate(() => window.jupyterapp.commands.execute('application:toggle-left-area'));
     await waitFor(page, `every chart fitting its box after ${step} the sidebar`, fits, null, MINUTE);
+    boxes.push((await page.evaluate(widths)).map((w) => w.box));
   }
-  const during = before.map((w) => w.box);
-  result.notes.push(`charts resized with the sidebar (box widths ${during.join(', ')} px)`);
+  const shown = boxes.map((ws) => (new Set(ws).size === 1 ? `${ws[0]}` : ws.join('/')));
+  result.notes.push(`charts resized with the sidebar (box widths ${shown.join(' → ')} px)`);
 }
 
 // reveal: a chart in a hidden box (display:none, as windowing hides cells) must not give
