@@ -118,9 +118,11 @@ func waitProcsGone(ps []proc, uids map[int]bool, limit time.Duration) []proc {
 				seen[pr.pid] = true
 			}
 		}
-		for _, pr := range processes() {
-			if uids[pr.uid] && !seen[pr.pid] {
-				left = append(left, pr)
+		if len(uids) > 0 { // a scan of all of /proc, only when there are accounts to watch
+			for _, pr := range processes() {
+				if uids[pr.uid] && !seen[pr.pid] {
+					left = append(left, pr)
+				}
 			}
 		}
 		if len(left) == 0 || time.Now().After(deadline) {
