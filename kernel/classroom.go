@@ -369,7 +369,7 @@ func checkListeners(tree []proc, opt hubOptions) error {
 		case l.addr.Addr().IsLoopback():
 			others++
 		default:
-			r.Problems = append(r.Problems, fmt.Sprintf("%s listens on %s", describe([]proc{procOf(tree, l.pid)}), l.addr))
+			r.Problems = append(r.Problems, fmt.Sprintf("%s listens on %s", describe([]proc{l.proc}), l.addr))
 		}
 	}
 	if public == 0 {
@@ -382,16 +382,6 @@ func checkListeners(tree []proc, opt hubOptions) error {
 		return fmt.Errorf("listening: %s", strings.Join(r.Problems, "; "))
 	}
 	return nil
-}
-
-// procOf returns the process of ps with the given pid.
-func procOf(ps []proc, pid int) proc {
-	for _, pr := range ps {
-		if pr.pid == pid {
-			return pr
-		}
-	}
-	return proc{pid: pid}
 }
 
 // loadAverage returns the 1, 5 and 15 minute load averages from /proc/loadavg.

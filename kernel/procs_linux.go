@@ -175,7 +175,7 @@ func describe(ps []proc) string {
 // listener is a TCP socket listening for connections, and a process that holds it.
 type listener struct {
 	addr netip.AddrPort
-	pid  int
+	proc proc
 }
 
 // listeners returns the TCP sockets (IPv4 and IPv6) on which the processes ps listen;
@@ -202,7 +202,7 @@ func listeners(ps []proc) []listener {
 			link, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pr.pid, fd.Name()))
 			inode, ok := strings.CutPrefix(link, "socket:[")
 			if addr, listening := byInode[strings.TrimSuffix(inode, "]")]; ok && listening {
-				ls = append(ls, listener{addr: addr, pid: pr.pid})
+				ls = append(ls, listener{addr: addr, proc: pr})
 			}
 		}
 	}

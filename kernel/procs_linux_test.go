@@ -189,7 +189,7 @@ func TestListenersSeesWhereThisProcessListens(t *testing.T) {
 		me, _ := readProc(os.Getpid())
 		found := false
 		for _, ls := range listeners([]proc{me}) {
-			found = found || (ls.addr == want && ls.pid == me.pid)
+			found = found || (ls.addr == want && ls.proc.pid == me.pid)
 		}
 		if !found {
 			t.Errorf("listeners(this process) = %v, lacks %s", listeners([]proc{me}), want)
