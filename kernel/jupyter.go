@@ -65,7 +65,8 @@ func (p *project) findJupyter(wantClassic bool) (lab, classic *jupyter, reasons 
 	candidates := []string{}
 	seen := map[string]bool{}
 	if why := p.venvProblem(); why == "" {
-		lab, seen[p.venvJupyter()] = p.pinnedJupyter(), true
+		lab = p.pinnedJupyter()
+		seen[lab.Bin] = true
 	} else if exists(p.venvDir()) {
 		reasons = append(reasons, why)
 	}

@@ -40,8 +40,9 @@ func installedJupyter(t *testing.T, p *project) *jupyter {
 	dataDir, _ := jupyterDataDir()
 	spec := filepath.Join(dataDir, "kernels", kernelName, "kernel.json")
 	if j != nil && p.toolsPresent() && exists(spec) {
-		if raw, _ := os.ReadFile(spec); specOwner(raw) != p.Root {
-			missing(t, fmt.Sprintf("the kernelspec %s serves the checkout %q, not this one: run `go run ./kernel setup` here, or set JUPYTER_DATA_DIR", spec, specOwner(raw)))
+		raw, _ := os.ReadFile(spec)
+		if owner := specOwner(raw); owner != p.Root {
+			missing(t, fmt.Sprintf("the kernelspec %s serves the checkout %q, not this one: run `go run ./kernel setup` here, or set JUPYTER_DATA_DIR", spec, owner))
 		}
 		return j
 	}

@@ -390,7 +390,7 @@ async function trainingAlone() {
 async function trainingAtOnce() {
   const r = { check: 'training at once', problems: [], students: {} };
   // Each student opens the lesson first, so that the Run All start together.
-  await Promise.all(job.students.map((name) => openLesson(pages[name].page, name, job.training).catch((e) => r.problems.push(e.message))));
+  await Promise.all(job.students.map((name) => openLesson(pages[name].page, name, job.training).catch((e) => r.problems.push(`${name}: ${firstLine(e)}`))));
   const results = await Promise.all(job.students.map(async (name) => {
     try {
       return [name, await train(name)];
