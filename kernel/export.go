@@ -1,248 +1,36 @@
 package main
 
 import (
-	"encoding/base64"
 	"fmt"
-	"html"
-	"os"
 	"path/filepath"
-	"regexp"
-	"strings"
 	"time"
+
+	"github.com/chainrule-go/backprop/kernel/internal/checkout"
+	"github.com/chainrule-go/backprop/kernel/internal/export"
+	"github.com/chainrule-go/backprop/kernel/internal/install"
 )
 
-// maxPageBytes is the largest exported page we accept.
-const maxPageBytes = 3 << 20
+const exportSynopsis = "[--out DIR] [--timeout 2m] [NOTEBOOK...]"
 
-func cmdExport(args []string) error {
-	fs := newFlags("export", "[--out DIR] [--timeout 2m] [NOTEBOOK...]")
+func runExport(args []string) error {
+	fs := newFlags("export", exportSynopsis)
 	outDir := fs.String("out", "", "folder for the HTML pages (default: out/export in the checkout)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "longest one cell may run")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	p, notebooks, inst, err := setupForNotebooks(fs.Args())
+	p, notebooks, inst, err := install.ForNotebooks(fs.Args())
 	if err != nil {
 		return err
 	}
 	dir := *outDir
 	if dir == "" {
-		dir = filepath.Join(p.Root, "out", "export")
+		dir = filepath.Join(p.OutDir(), "export")
 	}
-	pages, err := p.export(inst.Jupyter, notebooks, dir, *timeout)
+	pages, err := export.Write(p, inst.Jupyter, notebooks, dir, *timeout)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "export: %d pages and index.html in %s\n", len(pages), dir)
+	fmt.Fprintf(checkout.Out, "export: %d pages and index.html in %s\n", len(pages), dir)
 	return nil
-}
-
-// exportedPage is one lesson written by export.
-type exportedPage struct {
-	File  string // file name inside the export folder
-	Title string
-	Bytes int
-}
-
-// export executes the notebooks and writes one self-contained page per lesson and an
-// index.html into dir. It refuses to write into notebooks/.
-func (p *project) export(j *jupyter, notebooks []string, dir string, timeout time.Duration) ([]exportedPage, error) {
-	absDir, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, err
-	}
-	if r, err := filepath.Rel(p.notebooksDir(), absDir); err == nil && !strings.HasPrefix(r, "..") {
-		return nil, fmt.Errorf("--out %s is inside notebooks/, which export never writes to; choose another folder", dir)
-	}
-	assets, err := p.loadPageAssets()
-	if err != nil {
-		return nil, err
-	}
-	raw, err := os.MkdirTemp("", "kernel-export-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(raw)
-	results, err := p.execute(j, notebooks, execOptions{Timeout: timeout, HTMLDir: raw})
-	if err != nil {
-		return nil, err
-	}
-	if err := summarize(results); err != nil {
-		return nil, fmt.Errorf("%v; no pages written", err)
-	}
-	if err := os.MkdirAll(absDir, 0o755); err != nil {
-		return nil, err
-	}
-	var pages []exportedPage
-	for _, nb := range notebooks {
-		name := strings.TrimSuffix(filepath.Base(nb), ".ipynb")
-		page, err := os.ReadFile(filepath.Join(raw, name+".html"))
-		if err != nil {
-			return nil, err
-		}
-		title := firstHeading(string(page), name)
-		portable, err := portablePage(string(page), title, assets)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", nb, err)
-		}
-		if len(portable) > maxPageBytes {
-			return nil, fmt.Errorf("%s: the exported page is %.1f MB, over the %d MB limit", nb, float64(len(portable))/(1<<20), maxPageBytes>>20)
-		}
-		file := name + ".html"
-		if err := os.WriteFile(filepath.Join(absDir, file), []byte(portable), 0o644); err != nil {
-			return nil, err
-		}
-		pages = append(pages, exportedPage{File: file, Title: title, Bytes: len(portable)})
-		fmt.Fprintf(out, "export: %-40s %6.2f MB  %s\n", file, float64(len(portable))/(1<<20), title)
-	}
-	if err := os.WriteFile(filepath.Join(absDir, "index.html"), []byte(indexPage(pages)), 0o644); err != nil {
-		return nil, err
-	}
-	return pages, nil
-}
-
-// pageAssets are the libraries inlined once into every exported page.
-type pageAssets struct {
-	echarts, katex, autoRender string // JavaScript
-	katexCSS                   string // with its fonts as data: URLs
-}
-
-func (p *project) loadPageAssets() (*pageAssets, error) {
-	dist := filepath.Join(p.assetsDir(), "node_modules")
-	read := func(rel string) (string, error) {
-		b, err := os.ReadFile(filepath.Join(dist, filepath.FromSlash(rel)))
-		if err != nil {
-			return "", fmt.Errorf("front-end asset missing (run `go run ./kernel setup`): %w", err)
-		}
-		return string(b), nil
-	}
-	var a pageAssets
-	var err error
-	if a.echarts, err = read("echarts/dist/echarts.min.js"); err != nil {
-		return nil, err
-	}
-	if a.katex, err = read("katex/dist/katex.min.js"); err != nil {
-		return nil, err
-	}
-	if a.autoRender, err = read("katex/dist/contrib/auto-render.min.js"); err != nil {
-		return nil, err
-	}
-	css, err := read("katex/dist/katex.min.css")
-	if err != nil {
-		return nil, err
-	}
-	a.katexCSS, err = inlineFonts(css, filepath.Join(dist, "katex", "dist"))
-	if err != nil {
-		return nil, err
-	}
-	return &a, nil
-}
-
-// fontSrcRe matches one @font-face src list of KaTeX's CSS.
-var fontSrcRe = regexp.MustCompile(`src:url\((fonts/[^)]+\.woff2)\) format\("woff2"\)[^;}]*`)
-
-// inlineFonts replaces each KaTeX font list by its woff2 file as a data: URL
-// (every browser that runs ECharts 5 reads woff2).
-func inlineFonts(css, dir string) (string, error) {
-	var missing error
-	out := fontSrcRe.ReplaceAllStringFunc(css, func(m string) string {
-		file := fontSrcRe.FindStringSubmatch(m)[1]
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(file)))
-		if err != nil {
-			missing = err
-			return m
-		}
-		return `src:url(data:font/woff2;base64,` + base64.StdEncoding.EncodeToString(b) + `) format("woff2")`
-	})
-	return out, missing
-}
-
-var (
-	// Debian's nbconvert links require.js and MathJax from /usr/share: neither exists
-	// on another machine, and require.js would turn the inlined ECharts into an AMD module.
-	externalScriptRe = regexp.MustCompile(`(?s)<script[^>]*\ssrc=["'][^"']*["'][^>]*>\s*</script>`)
-	mathjaxConfigRe  = regexp.MustCompile(`(?s)<script type="text/x-mathjax-config">.*?</script>`)
-	externalLinkRe   = regexp.MustCompile(`<link[^>]*\shref=["'](https?:|file:|//)[^>]*>`)
-	titleRe          = regexp.MustCompile(`(?s)<title>.*?</title>`)
-	notebookLinkRe   = regexp.MustCompile(`href="([^":/?#]+)\.ipynb(#[^"]*)?"`)
-	headingRe        = regexp.MustCompile(`(?s)<h1[^>]*>(.*?)</h1>`)
-	anchorRe         = regexp.MustCompile(`(?s)<a class="anchor-link".*?</a>`)
-)
-
-// firstHeading returns the text of the page's first <h1>, or fallback.
-func firstHeading(page, fallback string) string {
-	m := headingRe.FindStringSubmatch(page)
-	if m == nil {
-		return fallback
-	}
-	text := strings.TrimSpace(html.UnescapeString(tagRe.ReplaceAllString(anchorRe.ReplaceAllString(m[1], ""), "")))
-	if text == "" {
-		return fallback
-	}
-	return text
-}
-
-// portablePage makes an nbconvert page work from disk with no network: it removes
-// external scripts and stylesheets, inlines ECharts and KaTeX once in <head>,
-// typesets the formulas with KaTeX, titles the page, and points links between
-// lessons at their exported pages.
-func portablePage(page, title string, a *pageAssets) (string, error) {
-	page = externalScriptRe.ReplaceAllString(page, "")
-	page = mathjaxConfigRe.ReplaceAllString(page, "")
-	page = externalLinkRe.ReplaceAllString(page, "")
-	page = titleRe.ReplaceAllLiteralString(page, "<title>"+html.EscapeString(title)+"</title>")
-	page = notebookLinkRe.ReplaceAllString(page, `href="$1.html$2"`)
-
-	// Each library is evaluated with define, exports and module hidden, so its UMD
-	// wrapper sets a global (window.echarts, window.katex, window.renderMathInElement).
-	umd := func(src string) string {
-		return "<script>(function (define, exports, module) {\n" + strings.ReplaceAll(src, "</script", `<\/script`) + "\n}).call(window);</script>\n"
-	}
-	head := "<style>" + a.katexCSS + "</style>\n" + umd(a.echarts) + umd(a.katex) + umd(a.autoRender)
-	typeset := `<script>
-renderMathInElement(document.body, {
-  delimiters: [
-    {left: "$$", right: "$$", display: true}, {left: "\\[", right: "\\]", display: true},
-    {left: "$", right: "$", display: false}, {left: "\\(", right: "\\)", display: false}
-  ],
-  throwOnError: false
-});
-</script>
-`
-	if !strings.Contains(page, "</head>") || !strings.Contains(page, "</body>") {
-		return "", fmt.Errorf("nbconvert's page has no </head> or </body>")
-	}
-	page = strings.Replace(page, "</head>", head+"</head>", 1)
-	i := strings.LastIndex(page, "</body>")
-	page = page[:i] + typeset + page[i:]
-	if ref := externalReference(page); ref != "" {
-		return "", fmt.Errorf("the page still refers to %s", ref)
-	}
-	return page, nil
-}
-
-var externalRefRe = regexp.MustCompile(`(?i)(<script[^>]*\ssrc=|<link[^>]*\shref=|<img[^>]*\ssrc=|<iframe[^>]*\ssrc=)["']?((https?:)?//|file:)[^"' >]*|file://[^"' )<]*`)
-
-// externalReference returns the first thing in the page that a browser would fetch
-// from the network or the file system, or "".
-func externalReference(page string) string {
-	return externalRefRe.FindString(page)
-}
-
-// indexPage lists the exported lessons.
-func indexPage(pages []exportedPage) string {
-	var b strings.Builder
-	b.WriteString(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Backpropagation, derived in Go notebooks</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:44em;margin:3em auto;padding:0 1em;color:#222}
-li{margin:.4em 0}a{color:#1a5fb4}</style></head><body>
-<h1>Backpropagation, derived in Go notebooks</h1>
-<p>The lessons, executed and exported. Each page works offline.</p>
-<ol start="0">
-`)
-	for _, pg := range pages {
-		fmt.Fprintf(&b, "<li><a href=\"%s\">%s</a></li>\n", html.EscapeString(pg.File), html.EscapeString(pg.Title))
-	}
-	b.WriteString("</ol>\n</body></html>\n")
-	return b.String()
 }

@@ -1,0 +1,224 @@
+package install
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/chainrule-go/backprop/kernel/internal/checkout"
+	"github.com/chainrule-go/backprop/kernel/internal/procs"
+)
+
+// toolPackages are go.mod's tool lines: the kernel and the two programs it runs for every cell.
+var toolPackages = []string{
+	"github.com/janpfeifer/gonb",
+	"golang.org/x/tools/cmd/goimports",
+	"golang.org/x/tools/gopls",
+}
+
+// Installation is what setup leaves ready: the kernel's binaries, its kernelspec and Jupyter.
+type Installation struct {
+	Kernelspec string // folder holding kernel.json
+	Jupyter    *Jupyter
+}
+
+// Here finds the checkout around the working directory and sets it up.
+func Here() (*checkout.Checkout, *Installation, error) {
+	p, err := checkout.Here()
+	if err != nil {
+		return nil, nil, err
+	}
+	inst, err := Setup(p)
+	return p, inst, err
+}
+
+// ForNotebooks finds the checkout, resolves the notebooks that args name
+// (every lesson when none) before anything slow, and sets the checkout up.
+func ForNotebooks(args []string) (*checkout.Checkout, []string, *Installation, error) {
+	p, err := checkout.Here()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	notebooks, err := p.ResolveNotebooks(args)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	inst, err := Setup(p)
+	return p, notebooks, inst, err
+}
+
+// Setup builds the tools, installs the kernelspec and finds or installs Jupyter.
+// Each step checks before it works, so a second run changes nothing.
+func Setup(p *checkout.Checkout) (*Installation, error) {
+	start := time.Now()
+	if err := buildTools(p); err != nil {
+		return nil, err
+	}
+	if err := installAssets(p); err != nil {
+		return nil, err
+	}
+	dataDir, err := DataDir()
+	if err != nil {
+		return nil, err
+	}
+	spec, err := InstallKernelspec(p, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	jup, err := EnsureJupyter(p, Options{pip: true, apt: os.Geteuid() == 0})
+	if err != nil {
+		return nil, err
+	}
+	checkout.Status("ready", checkout.Seconds(time.Since(start)))
+	return &Installation{Kernelspec: spec, Jupyter: jup}, nil
+}
+
+// ToolsStamp identifies the inputs of the tool build: go.mod, go.sum and the Go toolchain.
+func ToolsStamp(p *checkout.Checkout) (string, error) {
+	h := sha256.New()
+	for _, name := range []string{"go.mod", "go.sum"} {
+		data, err := os.ReadFile(filepath.Join(p.Root, name))
+		if err != nil {
+			return "", err
+		}
+		h.Write(data)
+	}
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("the go command is not on PATH: %w", err)
+	}
+	fmt.Fprintf(h, "%s %s/%s", goBin, runtime.GOOS, runtime.GOARCH)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// buildTools builds gonb, goimports and gopls from go.mod's tool lines into .kernel/bin
+// and downloads every module of the build list, skipping both when the stamp of its inputs is unchanged and every binary exists.
+func buildTools(p *checkout.Checkout) error {
+	stamp, err := ToolsStamp(p)
+	if err != nil {
+		return err
+	}
+	what := "kernel binaries (gonb, goimports, gopls)"
+	return Stamped(what, filepath.Join(p.BinDir(), ".stamp"), stamp, ToolsPresent(p), "built", func() error {
+		if err := os.MkdirAll(p.BinDir(), 0o755); err != nil {
+			return err
+		}
+		checkout.Status(what, "building (gopls takes about a minute and a half the first time)...")
+		cmd := exec.Command("go", append([]string{"build", "-o", p.BinDir() + string(filepath.Separator)}, toolPackages...)...)
+		cmd.Dir = p.Root
+		if err := p.RunLogged("build tools", cmd); err != nil {
+			return err
+		}
+		// The kernel resolves cells' imports with GOPROXY=off: every module they can
+		// import must already be in the module cache.
+		download := exec.Command("go", "mod", "download")
+		download.Dir = p.Root
+		return p.RunLogged("go mod download", download)
+	})
+}
+
+// Stamped runs work unless present and stampPath already holds stamp, the
+// fingerprint of work's inputs; after work succeeds it writes stamp there. It
+// reports what as up to date, or as done with the time work took.
+func Stamped(what, stampPath, stamp string, present bool, done string, work func() error) error {
+	if present {
+		if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
+			checkout.Status(what, "up to date")
+			return nil
+		}
+	}
+	start := time.Now()
+	if err := work(); err != nil {
+		return err
+	}
+	if err := os.WriteFile(stampPath, []byte(stamp), 0o644); err != nil {
+		return err
+	}
+	checkout.Status(what, done+" in "+checkout.Seconds(time.Since(start)))
+	return nil
+}
+
+// ToolsPresent says whether setup has built the kernel binaries into .kernel/bin.
+func ToolsPresent(p *checkout.Checkout) bool {
+	for _, name := range []string{"gonb", "goimports", "gopls"} {
+		if _, err := os.Stat(filepath.Join(p.BinDir(), name)); err != nil {
+			return false
+		}
+	}
+	return true
+}
+
+// installAssets runs npm ci in kernel/assets when node_modules is missing or older than
+// the lock file's contents: ECharts for the charts, KaTeX for exported pages,
+// playwright-core for the browser checks.
+func installAssets(p *checkout.Checkout) error {
+	lock, err := os.ReadFile(filepath.Join(p.AssetsDir(), "package-lock.json"))
+	if err != nil {
+		return err
+	}
+	sum := sha256.Sum256(lock)
+	stampPath := filepath.Join(p.AssetsDir(), "node_modules", ".chainrule-stamp")
+	return Stamped("front-end assets (npm ci)", stampPath, hex.EncodeToString(sum[:]), true, "installed", func() error {
+		npm, err := exec.LookPath("npm")
+		if err != nil {
+			return fmt.Errorf("npm is not on PATH; the charts need ECharts from the npm registry.\n" +
+				"Install Node.js (which brings npm; on Debian: apt-get install -y npm) and run the command again")
+		}
+		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
+		cmd.Dir = p.AssetsDir()
+		return p.RunLogged("npm ci", cmd)
+	})
+}
+
+// ReapKernels stops this checkout's kernel processes that outlived their kernel.
+func ReapKernels(p *checkout.Checkout) int { return procs.ReapKernels(p.BinDir(), p.TmpDir()) }
+
+// chromiumPath is Debian's Chromium, the browser the checks drive.
+const chromiumPath = "/usr/bin/chromium"
+
+// FindChromium returns the path of an installed Chromium.
+func FindChromium() (string, error) {
+	for _, c := range []string{chromiumPath, "chromium", "chromium-browser"} {
+		if path, err := exec.LookPath(c); err == nil {
+			return path, nil
+		}
+	}
+	return "", errors.New("Chromium is not installed")
+}
+
+// Chromium finds Chromium, installing Debian's package as root with apt-get.
+func Chromium(p *checkout.Checkout) (string, error) {
+	const what = "Chromium (browser checks)"
+	if path, err := FindChromium(); err == nil {
+		checkout.Status(what, path)
+		return path, nil
+	}
+	if err := AptGet(p, what, "about a minute", "chromium"); err != nil {
+		return "", fmt.Errorf("the browser checks need Chromium, which is not installed (%v).\n"+
+			"Install it (Debian or Ubuntu: sudo apt-get install -y chromium) and run the command again", err)
+	}
+	return chromiumPath, nil
+}
+
+// Installed returns the Jupyter that setup installed for this checkout, or says what is
+// missing: the kernel binaries, Jupyter, or a kernelspec that serves this checkout.
+func Installed(p *checkout.Checkout) (*Jupyter, error) {
+	j, _, reasons := FindJupyter(p, false)
+	dataDir, _ := DataDir()
+	spec := filepath.Join(dataDir, "kernels", KernelName, "kernel.json")
+	if j == nil || !ToolsPresent(p) || !checkout.Exists(spec) {
+		return nil, fmt.Errorf("the kernel is not installed (run `go run ./kernel setup`): %s", strings.Join(reasons, "; "))
+	}
+	raw, _ := os.ReadFile(spec)
+	if owner := SpecOwner(raw); owner != p.Root {
+		return nil, fmt.Errorf("the kernelspec %s serves the checkout %q, not this one: run `go run ./kernel setup` here, or set JUPYTER_DATA_DIR", spec, owner)
+	}
+	return j, nil
+}

@@ -1,0 +1,155 @@
+package nbrun
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chainrule-go/backprop/kernel/internal/install"
+	"github.com/chainrule-go/backprop/kernel/internal/procs"
+	"github.com/chainrule-go/backprop/kernel/internal/testkit"
+)
+
+func checkOne(t *testing.T, notebook string, timeout time.Duration) (Result, string) {
+	t.Helper()
+	p := testkit.Checkout(t)
+	j, err := install.Installed(p)
+	testkit.Require(t, err)
+	log := testkit.CaptureOut(t)
+	results, err := Execute(p, j, []string{notebook}, Options{Timeout: timeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != 1 {
+		t.Fatalf("got %d results for one notebook", len(results))
+	}
+	return results[0], log.String()
+}
+
+func TestCheckNamesTheFailingCellAndLine(t *testing.T) {
+	nb := filepath.Join("testdata", "broken.ipynb")
+	before, _ := os.ReadFile(nb)
+	res, log := checkOne(t, nb, time.Minute)
+	if res.OK {
+		t.Fatalf("a notebook with a compile error passed:\n%s", log)
+	}
+	for _, want := range []string{
+		"FAIL  kernel/internal/nbrun/testdata/broken.ipynb",
+		"cell 3 (code cell 2), line 3: fmt.Println(undefinedName + y)",
+		"undefined: undefinedName",
+	} {
+		if !strings.Contains(log, want) {
+			t.Errorf("report lacks %q:\n%s", want, log)
+		}
+	}
+	if after, _ := os.ReadFile(nb); !bytes.Equal(before, after) {
+		t.Error("check wrote into the notebook")
+	}
+	if err := Summarize([]Result{res}); err == nil || err.Error() != "1 of 1 notebooks failed" {
+		t.Errorf("summary = %v", err)
+	}
+}
+
+func TestCheckReportsAPanicWhereItHappened(t *testing.T) {
+	res, log := checkOne(t, filepath.Join("testdata", "panic.ipynb"), time.Minute)
+	if res.OK {
+		t.Fatalf("a panicking notebook passed:\n%s", log)
+	}
+	// GoNB's HTML marks every frame, so the report names the inner one, where the
+	// panic happened, even when its text stack left that frame unmarked.
+	where := "cell 3 (code cell 2) failed at a line of the cell run as [1], line 2: return s[3]"
+	for _, want := range []string{where, "panic: runtime error: index out of range [3] with length 0"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("report lacks %q:\n%s", want, log)
+		}
+	}
+}
+
+func TestCheckTimesOutAHungCell(t *testing.T) {
+	start := time.Now()
+	res, log := checkOne(t, filepath.Join("testdata", "hang.ipynb"), 3*time.Second)
+	if res.OK || res.Kind != "timeout" {
+		t.Fatalf("a hung cell was not reported as a timeout:\n%s", log)
+	}
+	for _, want := range []string{"cell 2 (code cell 1): fmt.Println(\"sleeping\")", "timed out after 3s (raise it with --timeout)", "last output: sleeping"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("report lacks %q:\n%s", want, log)
+		}
+	}
+	if time.Since(start) > time.Minute {
+		t.Errorf("the 3 s timeout took %v to fire", time.Since(start))
+	}
+}
+
+func TestCheckLeavesNotebooksUntouched(t *testing.T) {
+	p := testkit.Checkout(t)
+	j, err := install.Installed(p)
+	testkit.Require(t, err)
+	testkit.CaptureOut(t)
+	before := testkit.Snapshot(t, p.NotebooksDir())
+	lessons, err := p.Lessons()
+	if err != nil {
+		t.Fatal(err)
+	}
+	results, err := Execute(p, j, lessons[:1], Options{Timeout: 2 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !results[0].OK {
+		t.Fatalf("%s failed:\n%s", lessons[0], results[0].report(2*time.Minute))
+	}
+	after := testkit.Snapshot(t, p.NotebooksDir())
+	if len(before) != len(after) {
+		t.Errorf("check added or removed files in notebooks/: %d before, %d after", len(before), len(after))
+	}
+	for path, b := range before {
+		if after[path] != b {
+			t.Errorf("check changed %s", path)
+		}
+	}
+}
+
+func TestUnknownNotebookIsNamed(t *testing.T) {
+	p := testkit.Checkout(t)
+	_, err := p.ResolveNotebooks([]string{"notebooks/99-nope.ipynb"})
+	if err == nil || !strings.Contains(err.Error(), "no such notebook: notebooks/99-nope.ipynb") ||
+		!strings.Contains(err.Error(), "notebooks/00-welcome.ipynb") {
+		t.Fatalf("want an error naming the notebook and listing the lessons, got %v", err)
+	}
+	_, err = p.ResolveNotebooks([]string{"README.md"})
+	if err == nil || !strings.Contains(err.Error(), "README.md is not a notebook") {
+		t.Fatalf("got %v", err)
+	}
+}
+
+// A notebook that runs cleanly but prints less than its lesson promises fails,
+// with the number it printed in the report.
+func TestCheckHoldsALessonToItsPromise(t *testing.T) {
+	res, log := checkOne(t, filepath.Join("testdata", "promise", "07-reading-digits.ipynb"), time.Minute)
+	if res.OK {
+		t.Fatalf("a lesson 07 that printed test accuracy 0.5000 passed:\n%s", log)
+	}
+	want := "every cell ran, but the trained network's test accuracy is 0.5000; the lesson promises over 0.95"
+	if !strings.Contains(log, want) {
+		t.Errorf("report lacks %q:\n%s", want, log)
+	}
+}
+
+func TestCheckLeavesNoKernelProcess(t *testing.T) {
+	p := testkit.Checkout(t)
+	before := len(procs.Kernels(p.BinDir(), p.TmpDir()))
+	res, log := checkOne(t, filepath.Join("testdata", "chart.ipynb"), 2*time.Minute)
+	if !res.OK {
+		t.Fatalf("the chart notebook failed:\n%s", log)
+	}
+	if after := procs.Kernels(p.BinDir(), p.TmpDir()); len(after) > before {
+		var left []string
+		for _, pr := range after {
+			left = append(left, strings.Join(pr.Args, " "))
+		}
+		t.Errorf("%d kernel processes before check, %d after:\n%s", before, len(after), strings.Join(left, "\n"))
+	}
+}

@@ -1,0 +1,287 @@
+package selftest
+
+import (
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/chainrule-go/backprop/kernel/internal/browser"
+	"github.com/chainrule-go/backprop/kernel/internal/checkout"
+	"github.com/chainrule-go/backprop/kernel/internal/install"
+	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
+	"github.com/chainrule-go/backprop/kernel/internal/server"
+)
+
+// Problems that Jupyter's own pages cause in Chromium, not the lessons: JupyterLab
+// aborts a pending save of its workspace or a setting when it starts the next one, and classic
+// Notebook 6's MathJax 2 requests a web font at about:blank, which fails with CORS.
+// Notebook 7.6.5's page throws once as it loads, for any notebook and kernel (a
+// Python notebook in a plain `jupyter notebook` does it too): its keyboard-shortcuts
+// plugin reads the schema of a plugin that Notebook 7 does not load.
+//
+// On a busy machine jupyter_server 2.21 answers JupyterLab's poll of the kernel list
+// with a 500 while a kernel is starting (its last_activity is still None; the traceback
+// is in the server's log). Chromium's console repeats every failed load without its
+// URL; the "HTTP <status> for <url>" line of each one is kept and judged instead.
+var (
+	labNoise = []string{
+		`^request failed: \S+/lab/api/(workspaces|settings)/\S* \(net::ERR_ABORTED\)$`,
+		`^HTTP 500 for \S+/api/kernels\?\d+$`,
+		`^console error: Failed to load resource: the server responded with a status of \d+`,
+	}
+	notebook7Noise = append([]string{`^page error: Cannot read properties of undefined \(reading 'schema'\)$`}, labNoise...)
+	classicNoise   = []string{`about:blank`, `^console error: Failed to load resource: net::ERR_FAILED$`}
+)
+
+// exposeApp lets the browser check drive JupyterLab and Notebook 7 through their
+// command registry (window.jupyterapp): Run All, themes, the sidebar, output views.
+var exposeApp = []string{"--LabApp.expose_app_in_browser=True", "--JupyterNotebookApp.expose_app_in_browser=True"}
+
+// quietLab stops JupyterLab asking, over the screenshots, whether to fetch news.
+var quietLab = map[string]any{"@jupyterlab/apputils-extension:notification": map[string]any{"fetchNews": "false", "checkForUpdates": false}}
+
+// windowingNone also attaches every cell, so a lesson's charts all draw without
+// scrolling; the scroll scenario keeps JupyterLab's default windowing.
+var windowingNone = map[string]any{
+	"@jupyterlab/apputils-extension:notification": quietLab["@jupyterlab/apputils-extension:notification"],
+	"@jupyterlab/notebook-extension:tracker":      map[string]any{"windowingMode": "none"},
+}
+
+func liveDir(p *checkout.Checkout) string { return filepath.Join(p.Root, "out", "live") }
+
+// live runs every lesson with Run All in JupyterLab and in Notebook 7 on one server,
+// proves the windowing, second-view, saved-outputs, resize and dark-theme cases once
+// each, runs one lesson behind a base-URL prefix, and one in classic Notebook 6 where
+// that is installed. Lessons are copied to out/live first: Jupyter saves what it runs.
+func (r *testRun) live() error {
+	p, j := r.p, r.inst.Jupyter
+	if err := os.RemoveAll(liveDir(p)); err != nil {
+		return err
+	}
+	lesson, err := chartLesson(r.notebooks)
+	if err != nil {
+		return err
+	}
+	var failed []string
+	if j.Lab != "" {
+		if err := r.saveWithOutputs(lesson); err != nil {
+			return err
+		}
+		labPages, err := r.labPages(j, lesson)
+		if err != nil {
+			return err
+		}
+		notebook7Pages, err := r.notebook7Pages(j)
+		if err != nil {
+			return err
+		}
+		prefixPage, err := r.prefixPage(j, lesson)
+		if err != nil {
+			return err
+		}
+		// Each front end on the server that `lab --ui` starts for it: served from one
+		// server, the second front end's page has errors that are Jupyter's own.
+		failed = append(failed, r.liveServer(j, labPages, server.Options{UI: "lab"})...)
+		failed = append(failed, r.liveServer(j, notebook7Pages, server.Options{UI: "notebook"})...)
+		failed = append(failed, r.liveServer(j, []browser.Page{prefixPage}, server.Options{UI: "lab", BaseURL: "/prefix/"})...)
+	} else {
+		fmt.Fprintf(checkout.Out, "live: skip JupyterLab 4 and Notebook 7: not installed (setup fell back to %s)\n", j.Describe())
+	}
+	if _, classic, _ := install.FindJupyter(p, true); classic != nil {
+		pg, err := r.livePage(classic, "notebook", "classic", lesson, "classic")
+		if err != nil {
+			return err
+		}
+		pg.Ignore = classicNoise
+		failed = append(failed, r.liveServer(classic, []browser.Page{pg}, server.Options{})...)
+	} else {
+		fmt.Fprintln(checkout.Out, "live: skip classic Notebook 6.4: not installed (Debian: apt-get install jupyter-notebook)")
+	}
+	if len(failed) > 0 {
+		return fmt.Errorf("%d live pages failed: %s", len(failed), strings.Join(failed, ", "))
+	}
+	return nil
+}
+
+// saveWithOutputs executes the lesson with nbclient into out/live/saved: a notebook
+// saved with outputs that this browser did not produce, so Jupyter opens it untrusted.
+func (r *testRun) saveWithOutputs(lesson string) error {
+	dir := filepath.Join(liveDir(r.p), "saved")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	results, err := nbrun.Execute(r.p, r.inst.Jupyter, []string{lesson}, nbrun.Options{Timeout: r.timeout, SaveDir: dir})
+	if err == nil {
+		err = nbrun.Summarize(results)
+	}
+	if err != nil {
+		return fmt.Errorf("running %s to save it with outputs: %v", filepath.Base(lesson), err)
+	}
+	return nil
+}
+
+// chartLesson is the lesson whose code draws the most charts (the scenarios use it).
+func chartLesson(notebooks []string) (string, error) {
+	best, most := "", -1
+	for _, path := range notebooks {
+		nb, err := checkout.ReadNotebook(path)
+		if err != nil {
+			return "", err
+		}
+		if n := strings.Count(nb.Code(), "chart."); n > most {
+			best, most = path, n
+		}
+	}
+	return best, nil
+}
+
+// livePage copies a notebook into out/live/<dir> and describes the page that opens it.
+func (r *testRun) livePage(j *install.Jupyter, ui, dir, notebook, frontEnd string) (browser.Page, error) {
+	data, err := os.ReadFile(notebook)
+	if err != nil {
+		return browser.Page{}, fmt.Errorf("copying a lesson for the live check: %w", err)
+	}
+	target := filepath.Join(liveDir(r.p), dir, filepath.Base(notebook))
+	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+		return browser.Page{}, err
+	}
+	if err := os.WriteFile(target, data, 0o644); err != nil {
+		return browser.Page{}, fmt.Errorf("copying a lesson for the live check: %w", err)
+	}
+	return browser.Page{
+		Name:     frontEnd + "-" + dir + "-" + strings.TrimSuffix(filepath.Base(notebook), ".ipynb"),
+		URL:      server.PageFor(j, ui, filepath.ToSlash(filepath.Join("out", "live", dir, filepath.Base(notebook)))),
+		FrontEnd: frontEnd,
+		Ignore:   labNoise,
+		Label:    map[string]string{"ui": frontEndLabel(j, frontEnd), "lesson": strings.TrimSuffix(filepath.Base(notebook), ".ipynb")},
+	}, nil
+}
+
+func frontEndLabel(j *install.Jupyter, frontEnd string) string {
+	switch frontEnd {
+	case "lab":
+		return "jupyterlab-" + j.Lab
+	case "notebook7":
+		return "notebook-" + j.Notebook
+	}
+	return "classic-notebook-" + j.Notebook
+}
+
+// labPages are the pages checked in JupyterLab: the windowing scroll first (under
+// JupyterLab's default windowing), then every lesson, then the second view, the
+// saved outputs, the resize and the dark theme.
+func (r *testRun) labPages(j *install.Jupyter, lesson string) ([]browser.Page, error) {
+	type labPage struct {
+		dir, notebook, scenario string
+		viewport                map[string]int
+	}
+	list := []labPage{{"scroll", lesson, "scroll", map[string]int{"width": 1100, "height": 700}}}
+	for _, nb := range r.notebooks {
+		list = append(list, labPage{"lab", nb, "", nil})
+	}
+	list = append(list,
+		labPage{"second-view", lesson, "secondView", nil},
+		labPage{"saved", filepath.Join(liveDir(r.p), "saved", filepath.Base(lesson)), "saved", nil},
+		labPage{"resize", lesson, "resize", map[string]int{"width": 900, "height": 900}},
+		labPage{"dark", lesson, "dark", nil})
+	var pages []browser.Page
+	for _, l := range list {
+		pg, err := r.livePage(j, "lab", l.dir, l.notebook, "lab")
+		if err != nil {
+			return nil, err
+		}
+		pg.Scenario, pg.Viewport, pg.Settings = l.scenario, l.viewport, windowingNone
+		if l.scenario == "scroll" {
+			pg.Settings = quietLab
+		}
+		if l.scenario != "" {
+			pg.Label["lesson"] += " (" + l.scenario + ")"
+		}
+		pages = append(pages, pg)
+	}
+	return pages, nil
+}
+
+// notebook7Pages run every lesson in Notebook 7.
+func (r *testRun) notebook7Pages(j *install.Jupyter) ([]browser.Page, error) {
+	var pages []browser.Page
+	for _, nb := range r.notebooks {
+		pg, err := r.livePage(j, "notebook", "notebook7", nb, "notebook7")
+		if err != nil {
+			return nil, err
+		}
+		pg.Ignore = notebook7Noise
+		pages = append(pages, pg)
+	}
+	return pages, nil
+}
+
+// prefixPage runs one lesson in JupyterLab served under /prefix/, as JupyterHub serves
+// each user; ECharts must come from under the prefix.
+func (r *testRun) prefixPage(j *install.Jupyter, lesson string) (browser.Page, error) {
+	pg, err := r.livePage(j, "lab", "prefix", lesson, "lab")
+	if err != nil {
+		return pg, err
+	}
+	pg.Settings, pg.Scenario = windowingNone, "prefix"
+	pg.Label["lesson"] += " (base URL /prefix/)"
+	return pg, nil
+}
+
+// liveServer starts a Jupyter server for the pages (their URLs are relative to its base
+// URL), checks them in Chromium, prints a `live:` line for each and stops the server.
+// It returns the names of the pages that failed.
+func (r *testRun) liveServer(j *install.Jupyter, pages []browser.Page, opt server.Options) []string {
+	state := filepath.Join(liveDir(r.p), ".jupyterlab", opt.UI+strings.Trim(opt.BaseURL, "/"))
+	logPath := filepath.Join(r.p.LogDir(), "live-jupyter-"+frontEndLabel(j, pages[0].FrontEnd)+".log")
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	defer logFile.Close()
+	// A port the system chooses: a fixed one would race with other checks on this machine.
+	ports, err := server.FreePorts("127.0.0.1", 1)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	opt.Port, opt.Log, opt.Args = ports[0], logFile, exposeApp
+	if j.App == "notebook" {
+		opt.Args = nil // classic Notebook has no app to expose
+	}
+	// The server keeps its settings and workspaces here, not in the user's ~/.jupyter.
+	opt.Env = []string{"JUPYTERLAB_SETTINGS_DIR=" + filepath.Join(state, "settings"),
+		"JUPYTERLAB_WORKSPACES_DIR=" + filepath.Join(state, "workspaces")}
+	pages = slices.Clone(pages) // their URLs become absolute below; the caller's stay as they are
+	var failed []string
+	err = server.Serve(r.p, j, opt, logPath, func(address string) error {
+		u, err := url.Parse(address)
+		if err != nil {
+			return err
+		}
+		origin, base := u.Scheme+"://"+u.Host, "/"+strings.TrimLeft(opt.BaseURL, "/")
+		for i := range pages {
+			pages[i].Origin = origin
+			pages[i].URL = origin + strings.TrimSuffix(base, "/") + "/" + pages[i].URL + "?token=" + u.Query().Get("token")
+			if pages[i].FrontEnd == "lab" {
+				pages[i].URL += "&reset" // start from an empty workspace, not the previous page's tabs
+			}
+		}
+		_, err = browser.Check(r.p, r.chromium, pages, screenshotDir(r.p), func(pg browser.Page, res browser.Result) {
+			if pg.Scenario == "prefix" && res.EChartsURL != "" && !strings.HasPrefix(res.EChartsURL, origin+base) {
+				res.OK, res.Problems = false, append(res.Problems, "ECharts came from "+res.EChartsURL+", not from under "+base)
+			}
+			if !res.OK {
+				failed = append(failed, pg.Label["ui"]+" "+pg.Label["lesson"])
+			}
+			fmt.Fprint(checkout.Out, res.Line("live", fmt.Sprintf("%-18s %s", pg.Label["ui"], pg.Label["lesson"])))
+		})
+		return err
+	})
+	if err != nil {
+		failed = append(failed, err.Error())
+	}
+	return failed
+}

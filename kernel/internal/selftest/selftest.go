@@ -1,0 +1,149 @@
+// Package selftest is `kernel test`: go vet, the unit tests, every lesson checked and
+// exported, the exported pages opened offline, every lesson run live in JupyterLab and
+// Notebook 7, and the classroom on a real JupyterHub. It imports every other package of
+// the command; none imports it.
+package selftest
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/chainrule-go/backprop/kernel/internal/browser"
+	"github.com/chainrule-go/backprop/kernel/internal/checkout"
+	"github.com/chainrule-go/backprop/kernel/internal/export"
+	"github.com/chainrule-go/backprop/kernel/internal/install"
+)
+
+// testRun is what the steps of `kernel test` share.
+type testRun struct {
+	p         *checkout.Checkout
+	inst      *install.Installation
+	timeout   time.Duration // longest one notebook cell may run
+	chromium  string
+	notebooks []string
+	pages     []export.Page // written by the export step, opened by the offline step
+}
+
+// testStep is one line of `kernel test`'s report.
+type testStep struct {
+	key, name string
+	run       func(*testRun) error
+}
+
+// testSteps run in this order; each one's failure is reported and the next runs.
+var testSteps = []testStep{
+	{"vet", "go vet ./...", func(r *testRun) error { return r.goCmd("vet", "./...") }},
+	{"unit", "go test ./...", func(r *testRun) error { return r.goCmd("test", "./...") }},
+	{"notebooks", "check and export notebooks/", (*testRun).checkAndExport},
+	{"offline", "browser: exported lessons, offline", (*testRun).offline},
+	{"live", "browser: every lesson run live in Jupyter", (*testRun).live},
+	{"classroom", "classroom", (*testRun).classroom},
+}
+
+// errSkipped, wrapped in a step's error, reports the step as skipped with the reason
+// instead of failed (the classroom step outside root).
+var errSkipped = errors.New("skipped")
+
+// StepKeys names the steps of `kernel test`, in the order they run.
+func StepKeys() []string {
+	var keys []string
+	for _, s := range testSteps {
+		keys = append(keys, s.key)
+	}
+	return keys
+}
+
+// Run sets the checkout up and runs the steps named in only (every step when only is
+// empty), reporting each; it fails when any step fails. timeout is the longest one
+// notebook cell may run.
+func Run(only []string, timeout time.Duration) error {
+	var steps []testStep
+	for _, s := range testSteps {
+		if len(only) == 0 || slices.Contains(only, s.key) {
+			steps = append(steps, s)
+		}
+	}
+	if len(steps) == 0 {
+		return fmt.Errorf("--only %q names no step; the steps are %s", strings.Join(only, ","), strings.Join(StepKeys(), ", "))
+	}
+	p, inst, err := install.Here()
+	if err != nil {
+		return err
+	}
+	r := &testRun{p: p, inst: inst, timeout: timeout}
+	// Chromium comes first: the unit tests of the browser check need it too.
+	if r.chromium, err = install.Chromium(p); err != nil {
+		return err
+	}
+	if r.notebooks, err = p.Lessons(); err != nil {
+		return err
+	}
+	passed, failed := 0, 0
+	for _, s := range steps {
+		start := time.Now()
+		err := s.run(r)
+		if errors.Is(err, errSkipped) {
+			fmt.Fprintf(checkout.Out, "test: skip %s: %v\n", s.name, err)
+			continue
+		}
+		if err != nil {
+			failed++
+			fmt.Fprintf(checkout.Out, "test: FAIL %s (%s): %v\n", s.name, checkout.Seconds(time.Since(start)), err)
+			continue
+		}
+		passed++
+		fmt.Fprintf(checkout.Out, "test: ok   %s (%s)\n", s.name, checkout.Seconds(time.Since(start)))
+	}
+	fmt.Fprintf(checkout.Out, "test: %d passed, %d failed\n", passed, failed)
+	if failed > 0 {
+		return fmt.Errorf("%d of %d steps failed", failed, passed+failed)
+	}
+	return nil
+}
+
+// goCmd runs the go command in the checkout, with the kernel tests required, not skipped.
+func (r *testRun) goCmd(args ...string) error {
+	cmd := exec.Command("go", args...)
+	cmd.Dir = r.p.Root
+	cmd.Env = append(os.Environ(), checkout.RequireKernelEnv+"=1")
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	return cmd.Run()
+}
+
+// checkAndExport executes every lesson for export, which is also their check: a
+// failing cell or a broken promise fails this step.
+func (r *testRun) checkAndExport() error {
+	var err error
+	r.pages, err = export.Write(r.p, r.inst.Jupyter, r.notebooks, r.exportDir(), r.timeout)
+	return err
+}
+
+func (r *testRun) exportDir() string { return filepath.Join(r.p.Root, "out", "export") }
+
+// offline opens every exported page in Chromium with the network off.
+func (r *testRun) offline() error {
+	if len(r.pages) == 0 {
+		return fmt.Errorf("no exported pages to open (the export step did not run or failed)")
+	}
+	var pages []browser.Page
+	for _, pg := range r.pages {
+		pages = append(pages, browser.Page{Name: pg.File, URL: browser.FileURL(filepath.Join(r.exportDir(), pg.File)), Offline: true})
+	}
+	results, err := browser.Check(r.p, r.chromium, pages, screenshotDir(r.p), func(_ browser.Page, res browser.Result) {
+		fmt.Fprint(checkout.Out, res.Line("browser", fmt.Sprintf("%-40s", res.Name)))
+	})
+	if err != nil {
+		return err
+	}
+	return browser.Failures(results)
+}
+
+func screenshotDir(p *checkout.Checkout) string {
+	return filepath.Join(p.Root, "out", "screenshots")
+}
