@@ -27,8 +27,8 @@ import (
 	"github.com/chainrule-go/backprop/kernel/internal/server"
 )
 
-// InstallOnly builds the shared install and the system-wide kernelspec, for a hub of the user's own.
-func InstallOnly(c Install) error {
+// installOnly builds the shared install and the system-wide kernelspec, for a hub of the user's own.
+func installOnly(c Install) error {
 	p, _, err := install.Here()
 	if err != nil {
 		return err

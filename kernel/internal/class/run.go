@@ -55,7 +55,7 @@ func Run(r Request) error {
 			"Run it with sudo (sudo -E env PATH=$PATH go run ./kernel hub ...)")
 	}
 	if r.InstallOnly {
-		return InstallOnly(r.Install)
+		return installOnly(r.Install)
 	}
 	if err := CheckListen(r.IP, r.Port); err != nil {
 		return err
