@@ -60,9 +60,9 @@
 // # Speed
 //
 // Network keeps each layer's weights in one row-major []float64 and skips
-// inputs that are exactly 0 (most MNIST pixels); SGD shares the neurons of
-// layer 1 between two goroutines. speed.go holds all of it, with the
-// measurements behind it. None of it changes a result: SGD gives bit for
-// bit what Gradient and Step give on the same batches, on any number of
-// processors.
+// inputs that are exactly 0 (most MNIST pixels); SGD runs layer 1 a batch
+// at a time and shares its neurons between two goroutines. speed.go holds
+// all of it, with what each part is worth. None of it changes a result: SGD
+// gives bit for bit what Gradient and Step give on the same batches, on any
+// number of processors.
 package mathx

@@ -115,7 +115,8 @@ func (l *Layer) Forward(aPrev []float64) (z, a []float64, err error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	l.forward(&s)
+	x := newScratch(l)
+	l.forward(&s, &x)
 	return s.Z, s.A, nil
 }
 
@@ -133,9 +134,10 @@ func (l *Layer) Backprop(aPrev, dC_da []float64) (LayerStep, error) {
 	if err := checkFinite("dC_da", dC_da); err != nil {
 		return LayerStep{}, err
 	}
-	l.forward(&s)
+	x := newScratch(l)
+	l.forward(&s, &x)
 	copy(s.DC_da, dC_da)
-	l.backward(&s)
+	l.backward(&s, &x)
 	return s, nil
 }
 
@@ -154,10 +156,11 @@ func (l *Layer) BackpropOutput(aPrev, y []float64) (LayerStep, error) {
 	if err := checkFinite("y", y); err != nil {
 		return LayerStep{}, err
 	}
-	l.forward(&s)
+	x := newScratch(l)
+	l.forward(&s, &x)
 	s.Y = append([]float64(nil), y...)
 	s.C0 = quadraticCost(s.A, s.Y, s.DC_da)
-	l.backward(&s)
+	l.backward(&s, &x)
 	return s, nil
 }
 
@@ -183,13 +186,12 @@ func (l *Layer) newStep(aPrev []float64) (LayerStep, error) {
 // gradient slices DC_dw and DC_db, and APrev, Y and DC_daPrev, are left nil.
 func newLayerStep(l *Layer) LayerStep {
 	return LayerStep{
-		Layer:   l,
-		sigmoid: isSigmoid(l.Act),
-		Z:       make([]float64, l.out),
-		A:       make([]float64, l.out),
-		DC_da:   make([]float64, l.out),
-		Da_dz:   make([]float64, l.out),
-		DC_dz:   make([]float64, l.out),
+		Layer: l,
+		Z:     make([]float64, l.out),
+		A:     make([]float64, l.out),
+		DC_da: make([]float64, l.out),
+		Da_dz: make([]float64, l.out),
+		DC_dz: make([]float64, l.out),
 	}
 }
 
@@ -220,9 +222,7 @@ type LayerStep struct {
 	DC_db     []float64 // ∂C0/∂b_j = δ_j
 	DC_daPrev []float64 // ∂C0/∂a_k = Σ_j w_jk δ_j, handed to layer L−1 as its DC_da
 
-	nz       nonzeros // the inputs that forward found nonzero
-	deltaSet bool     // whether the cost set δ_j itself (cross-entropy), so backward keeps it
-	sigmoid  bool     // whether the layer's activation is Sigmoid, when the step was made
+	deltaSet bool // whether the cost set δ_j itself (cross-entropy), so backward keeps it
 }
 
 // DC_dwAt returns ∂C0/∂w_jk = a_k f′(z_j) ∂C0/∂a_j, or an error naming
@@ -262,30 +262,21 @@ func quadraticCost(a, y, dC_da []float64) float64 {
 	return c0
 }
 
-// forward sets s.Z, s.A and s.Da_dz from s.APrev:
+// forward sets s.Z, s.A and s.Da_dz from the inputs a_k = s.APrev:
 //
 //	z_j = Σ_k w_jk a_k + b_j,   a_j = f(z_j),   ∂a_j/∂z_j = f′(z_j).
 //
-// The sum visits only the inputs a_k ≠ 0, which s.nz lists (see speed.go).
-func (l *Layer) forward(s *LayerStep) {
-	s.nz.find(s.APrev)
+// It first lists the a_k ≠ 0 in x, and the sum visits only those (see
+// scratch in speed.go); backward reads the list again.
+func (l *Layer) forward(s *LayerStep, x *scratch) {
+	x.nz.find(s.APrev)
 	for j := range l.out {
-		l.activate(s, j, s.nz.dot(l.Row(j))+l.B[j])
+		x.activate(s, j, x.nz.dot(l.Row(j))+l.B[j])
 	}
 }
 
-// activate sets z_j = z, a_j = f(z_j) and ∂a_j/∂z_j = f′(z_j).
-func (l *Layer) activate(s *LayerStep, j int, z float64) {
-	s.Z[j] = z
-	if s.sigmoid {
-		s.A[j], s.Da_dz[j] = sigmoid(z) // σ and σ′ from one exponential
-	} else {
-		s.A[j], s.Da_dz[j] = l.Act.F(z), l.Act.Prime(z)
-	}
-}
-
-// backward reads s.APrev, s.Da_dz and s.DC_da and works back through the
-// layer:
+// backward reads the inputs a_k, as forward listed them in x, s.Da_dz and
+// s.DC_da, and works back through the layer:
 //
 //	δ_j = ∂C0/∂z_j = f′(z_j) ∂C0/∂a_j   (unless the cost set δ_j itself)
 //	∂C0/∂b_j  += δ_j
@@ -294,9 +285,9 @@ func (l *Layer) activate(s *LayerStep, j int, z float64) {
 //
 // It adds to DC_dw and DC_db, so that a network can sum over a batch in
 // place, and sets DC_daPrev, which the layer below reads as its DC_da.
-func (l *Layer) backward(s *LayerStep) {
+func (l *Layer) backward(s *LayerStep, x *scratch) {
 	for j := range l.out {
-		s.nz.addScaledTo(l.delta(s, j), s.DC_dw[j*l.in:(j+1)*l.in])
+		x.nz.addScaledTo(l.delta(s, j), s.DC_dw[j*l.in:(j+1)*l.in])
 	}
 	if s.DC_daPrev != nil {
 		clear(s.DC_daPrev)

@@ -219,10 +219,10 @@ func (n *Network) Steps(x, y []float64) ([]LayerStep, error) {
 		return nil, err
 	}
 	t := n.newTrace(n.NewGradient(), true)
-	out := &t[len(t)-1]
+	out := t.output()
 	out.Y = append([]float64(nil), y...)
 	out.C0 = t.backprop(append([]float64(nil), x...), out.Y, n.Cost)
-	return t, nil
+	return t.steps, nil
 }
 
 // AverageCost returns C, the average over the examples of the cost C0 that
@@ -359,52 +359,66 @@ func checkEta(eta float64) error {
 
 // A trace is the scratch space of one example's pass through a network: one
 // LayerStep per layer, wired so that layer l reads the A of layer l−1 as its
-// APrev and writes the DC_da of layer l−1 as its DC_daPrev.
-type trace []LayerStep
+// APrev and writes the DC_da of layer l−1 as its DC_daPrev, and the
+// scratch of each step, which Layer.forward fills and Layer.backward reads.
+type trace struct {
+	steps []LayerStep
+	in    []scratch // in[l]: the scratch of steps[l] (speed.go)
+}
 
 // newTrace allocates a trace whose weight and bias gradients accumulate
 // into g; a trace used only forward may be given an empty g. With
 // inputGrad, the first layer also computes ∂C0/∂x. Forward, Backprop and
 // the others allocate one per call: it costs a few slices per layer.
 func (n *Network) newTrace(g Gradient, inputGrad bool) trace {
-	t := make(trace, len(n.Layers))
+	t := trace{steps: make([]LayerStep, len(n.Layers)), in: make([]scratch, len(n.Layers))}
 	for i, l := range n.Layers {
-		t[i] = newLayerStep(l)
+		s := &t.steps[i]
+		*s, t.in[i] = newLayerStep(l), newScratch(l)
 		if g.DC_dw != nil {
-			t[i].DC_dw, t[i].DC_db = g.DC_dw[i], g.DC_db[i]
+			s.DC_dw, s.DC_db = g.DC_dw[i], g.DC_db[i]
 		}
 		if i > 0 {
-			t[i].APrev = t[i-1].A
-			t[i].DC_daPrev = t[i-1].DC_da
+			s.APrev = t.steps[i-1].A
+			s.DC_daPrev = t.steps[i-1].DC_da
 		}
 	}
 	if inputGrad {
-		t[0].DC_daPrev = make([]float64, n.Layers[0].in)
+		t.steps[0].DC_daPrev = make([]float64, n.Layers[0].in)
 	}
 	return t
 }
 
 // output returns the step through the output layer L.
-func (t trace) output() *LayerStep { return &t[len(t)-1] }
+func (t trace) output() *LayerStep { return &t.steps[len(t.steps)-1] }
 
 // forward runs the network on x and returns the output activations a(L),
 // which belong to the trace.
 func (t trace) forward(x []float64) []float64 {
-	t[0].APrev = x
-	for i := range t {
-		t[i].Layer.forward(&t[i])
+	t.steps[0].APrev = x
+	t.forwardFrom(0)
+	return t.output().A
+}
+
+// forwardFrom runs the layers from l+1 (steps[l]) to L forward.
+func (t trace) forwardFrom(l int) {
+	for ; l < len(t.steps); l++ {
+		t.steps[l].Layer.forward(&t.steps[l], &t.in[l])
 	}
-	return t[len(t)-1].A
+}
+
+// backwardTo runs the layers from L back to l+1 (steps[l]) backward.
+func (t trace) backwardTo(l int) {
+	for i := len(t.steps) - 1; i >= l; i-- {
+		t.steps[i].Layer.backward(&t.steps[i], &t.in[i])
+	}
 }
 
 // backprop runs the network on x, prices its output against y with cost,
 // adds ∂C0/∂w and ∂C0/∂b to the trace's gradient and returns C0.
 func (t trace) backprop(x, y []float64, cost Cost) float64 {
 	t.forward(x)
-	out := &t[len(t)-1]
-	c0 := cost.of(out, y)
-	for i := len(t) - 1; i >= 0; i-- {
-		t[i].Layer.backward(&t[i])
-	}
+	c0 := cost.of(t.output(), y)
+	t.backwardTo(0)
 	return c0
 }

@@ -236,8 +236,9 @@ func TestSGDMatchesGradientAndStep(t *testing.T) {
 
 func testSGDMatchesGradientAndStep(t *testing.T, cost Cost) {
 	rng := rand.New(rand.NewPCG(7, 8))
-	// Layers 1 of 600·12 and 450·11 weights run a batch at a time (speed.go), in
-	// pairs of neurons and, with 11, one alone; dense inputs take its other branch.
+	// Layers 1 of 600·12 and 450·11 weights run a batch at a time (speed.go),
+	// their neurons split 6 + 6 and 4 + 7, in pairs and, with 11, one alone;
+	// the last network has dense inputs.
 	for i, sizes := range [][]int{{5, 3}, {3, 4, 2}, {600, 12, 10, 4}, {450, 11, 3}, {450, 11, 3}} {
 		data := randomExamples(rng, 45, sizes[0], sizes[len(sizes)-1], i < 4)
 		net, _ := NewNetwork(sizes, Sigmoid, 9)

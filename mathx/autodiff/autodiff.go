@@ -94,49 +94,49 @@ func Square(a *Value) *Value {
 	return &Value{Data: a.Data * a.Data, Op: "²", parents: []*Value{a}, local: []float64{2 * a.Data}}
 }
 
-// Nodes returns every Value out depends on, out included, in topological
-// order: each node after all of its parents, so out comes last.
-func (out *Value) Nodes() []*Value {
+// Nodes returns every Value v depends on, v included, in topological
+// order: each node after all of its parents, so v comes last.
+func (v *Value) Nodes() []*Value {
 	var order []*Value
 	seen := map[*Value]bool{}
-	var visit func(v *Value)
-	visit = func(v *Value) {
-		if seen[v] {
+	var visit func(n *Value)
+	visit = func(n *Value) {
+		if seen[n] {
 			return
 		}
-		seen[v] = true
-		for _, p := range v.parents {
+		seen[n] = true
+		for _, p := range n.parents {
 			visit(p)
 		}
-		order = append(order, v)
+		order = append(order, n)
 	}
-	visit(out)
+	visit(v)
 	return order
 }
 
-// Backward sets the Grad of every node of out's graph to ∂out/∂node. It
-// starts from ∂out/∂out = 1 and walks the nodes in reverse topological order,
-// so that a node's gradient is complete, every path through it summed, before
-// it is handed on to its parents.
-func (out *Value) Backward() {
-	nodes := out.Nodes()
-	for _, v := range nodes {
-		v.Grad = 0
+// Backward sets the Grad of every node of v's graph to ∂v/∂node. It starts
+// from ∂v/∂v = 1 and walks the nodes in reverse topological order, so that
+// a node's gradient is complete, every path through it summed, before it is
+// handed on to its parents.
+func (v *Value) Backward() {
+	nodes := v.Nodes()
+	for _, n := range nodes {
+		n.Grad = 0
 	}
-	out.Grad = 1
+	v.Grad = 1
 	for i := len(nodes) - 1; i >= 0; i-- {
-		v := nodes[i]
-		for j, p := range v.parents {
-			p.Grad += v.local[j] * v.Grad
+		n := nodes[i]
+		for j, p := range n.parents {
+			p.Grad += n.local[j] * n.Grad
 		}
 	}
 }
 
-// Find returns the node of out's graph with the given label, or nil.
-func (out *Value) Find(label string) *Value {
-	for _, v := range out.Nodes() {
-		if v.Label == label {
-			return v
+// Find returns the node of v's graph with the given label, or nil.
+func (v *Value) Find(label string) *Value {
+	for _, n := range v.Nodes() {
+		if n.Label == label {
+			return n
 		}
 	}
 	return nil
