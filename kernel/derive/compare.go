@@ -20,6 +20,13 @@ type Factor struct {
 	At   func(x float64) float64 // the factor's value where the derivative is taken
 }
 
+// A Mistake is a wrong derivative that learners are known to write, for Check
+// to name for what it is when the learner's derivative equals it.
+type Mistake struct {
+	Why string                  // Markdown: what the wrong derivative is, e.g. "yours is the quadratic cost's δ"
+	At  func(x float64) float64 // the wrong derivative's value at x
+}
+
 // A Check is a "your turn" exercise: the learner's derivative Yours of F,
 // to be compared with the central difference of F.
 type Check struct {
@@ -32,6 +39,11 @@ type Check struct {
 	// ∂z/∂w · σ′(z) · 2(a − y)): when Yours equals the product of some of them,
 	// the diagnosis names the ones that are missing.
 	Factors []Factor
+
+	// Mistakes, when set, are wrong derivatives to recognise: when Yours
+	// equals one of them, and is wrong, the diagnosis is that Mistake's Why,
+	// ahead of any missing factor or factor of 2.
+	Mistakes []Mistake
 }
 
 // A Result is the outcome of a Check at one or more points, rendered as
@@ -157,6 +169,11 @@ func (c Check) run(xs []float64) ([]point, error) {
 			return nil, fmt.Errorf("factor %d (%s) has no At function", i, f.Name)
 		}
 	}
+	for i, m := range c.Mistakes {
+		if m.At == nil {
+			return nil, fmt.Errorf("mistake %d (%s) has no At function", i, m.Why)
+		}
+	}
 	pts := make([]point, len(xs))
 	for i, x := range xs {
 		if !mathx.IsFinite(x) {
@@ -197,6 +214,14 @@ func (c Check) check(x float64) (point, error) {
 	}); err != nil {
 		return point{}, err
 	}
+	mv := make([]float64, len(c.Mistakes))
+	if err := protect("a mistake's At", func() {
+		for i, m := range c.Mistakes {
+			mv[i] = m.At(x)
+		}
+	}); err != nil {
+		return point{}, err
+	}
 	if len(fv) > 0 {
 		prod := 1.0
 		for _, v := range fv {
@@ -210,7 +235,7 @@ func (c Check) check(x float64) (point, error) {
 	if p.ok {
 		return p, nil
 	}
-	p.why = c.diagnose(p.yours, fd, fx, fv)
+	p.why = c.diagnose(p.yours, fd, fx, fv, mv)
 	return p, nil
 }
 
@@ -240,11 +265,18 @@ var ratios = []struct {
 
 // diagnose says in words (Markdown) what is off with the learner's value v
 // where the central difference is fd, f's value is fx and the factors have
-// the values fv; it leaves the numbers to the caller.
-func (c Check) diagnose(v, fd, fx float64, fv []float64) string {
-	switch {
-	case !mathx.IsFinite(v):
+// the values fv, and the known mistakes the values mv; it leaves the numbers
+// to the caller.
+func (c Check) diagnose(v, fd, fx float64, fv, mv []float64) string {
+	if !mathx.IsFinite(v) {
 		return "yours is not a finite number here"
+	}
+	for i, m := range mv {
+		if agree(v, m, fx) && !agree(m, fd, fx) {
+			return c.Mistakes[i].Why
+		}
+	}
+	switch {
 	case agree(fd, 0, fx):
 		return "the slope here is 0, but yours is not"
 	case agree(v, 0, fx):
