@@ -55,8 +55,8 @@ var promises = []promise{
 	},
 	{
 		lesson: "10-cross-entropy.ipynb",
-		what:   "the steps to C < 0.01 (quadratic N, cross-entropy M)",
-		line:   regexp.MustCompile(`(?m)^steps to C < 0\.01: quadratic (?P<N>` + number + `), cross-entropy (?P<M>` + number + `)$`),
+		what:   "the steps to (a − y)² < 0.01 (quadratic N, cross-entropy M)",
+		line:   regexp.MustCompile(`(?m)^steps to \(a − y\)² < 0\.01: quadratic (?P<N>` + number + `), cross-entropy (?P<M>` + number + `)$`),
 		left:   "M", op: "<", right: "N",
 	},
 	{

@@ -82,11 +82,11 @@ func TestPromiseLesson09(t *testing.T) {
 // Lesson 10 is held to fewer steps with cross-entropy than with the quadratic cost.
 func TestPromiseLesson10(t *testing.T) {
 	const lesson = "notebooks/10-cross-entropy.ipynb"
-	expectPromise(t, lesson, "fewer", "steps to C < 0.01: quadratic 234, cross-entropy 50\n", "")
-	expectPromise(t, lesson, "as many", "steps to C < 0.01: quadratic 50, cross-entropy 50\n",
-		"the steps to C < 0.01 (quadratic N, cross-entropy M): M = 50 and N = 50; the lesson promises M < N")
-	expectPromise(t, lesson, "not reached", "one of the runs did not reach C < 0.01 in 1000 steps: raise maxSteps\n",
-		"the steps to C < 0.01 (quadratic N, cross-entropy M) was never printed")
+	expectPromise(t, lesson, "fewer", "steps to (a − y)² < 0.01: quadratic 234, cross-entropy 50\n", "")
+	expectPromise(t, lesson, "as many", "steps to (a − y)² < 0.01: quadratic 50, cross-entropy 50\n",
+		"the steps to (a − y)² < 0.01 (quadratic N, cross-entropy M): M = 50 and N = 50; the lesson promises M < N")
+	expectPromise(t, lesson, "not reached", "one of the runs did not reach (a − y)² < 0.01 in 1000 steps: raise maxSteps\n",
+		"the steps to (a − y)² < 0.01 (quadratic N, cross-entropy M) was never printed")
 }
 
 // Lesson 11 is held to a difference of at most 1e-12.
