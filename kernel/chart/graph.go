@@ -44,12 +44,27 @@ func graphLayout(nodes []*autodiff.Value) (col map[*autodiff.Value]int, row map[
 
 // Graph draws the computation graph of out: every node with its name (or
 // operation), its value and, after out.Backward(), its gradient ∂out/∂node;
-// every edge with its local derivative in the tooltip. When yours is not
-// nil it holds a learner's gradients by node label: each node it names is
-// marked ✓ where it agrees with the graph's gradient and ✗ where not, and the
-// subtitle lists the ones that are off.
+// every edge with its local derivative in the tooltip.
+//
+// When yours is not nil it holds a learner's gradients by node label, and the
+// graph is an exercise: each node it names is marked ✓ where it agrees with
+// the graph's gradient and ✗ where not, and the subtitle lists the ones that
+// are off with the learner's values. The answer key stays off the chart: a
+// node shows its gradient only once the learner's own for it is right, and
+// every other gradient is drawn as "∂ ?". GraphAnswers shows them all.
 func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
-	const name = "Graph"
+	return graph("Graph", out, yours, yours == nil)
+}
+
+// GraphAnswers is Graph with every node's gradient shown, the learner's marks
+// beside them: the "show answers" of the exercise, for a learner who asks.
+func GraphAnswers(out *autodiff.Value, yours map[string]float64) *display.Chart {
+	return graph("GraphAnswers", out, yours, true)
+}
+
+// graph draws out's graph, marking yours; reveal shows every gradient, and
+// otherwise only those the learner has right.
+func graph(name string, out *autodiff.Value, yours map[string]float64, reveal bool) *display.Chart {
 	if out == nil {
 		return failed(name, "there is no graph: out is nil")
 	}
@@ -76,7 +91,7 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 	var wrong []string
 	right := 0
 	for _, v := range nodes {
-		node, ok, bad := graphNodeOf(v, yours)
+		node, ok, bad := graphNodeOf(v, yours, reveal)
 		node.Name, node.X, node.Y = id[v], float64(col[v])*dx, (float64(row[v])+float64(col[v]%2)/2)*dy
 		data = append(data, node)
 		if ok {
@@ -105,6 +120,9 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 		if len(wrong) > 0 {
 			sub += "; ✗ " + strings.Join(wrong, ", ")
 		}
+		if !reveal {
+			sub += ". A node shows its gradient once yours for it agrees."
+		}
 	}
 	opt := &option{
 		Title:   []opts.Title{title("Computation graph: values and gradients", wrapText(sub, 100))},
@@ -130,8 +148,9 @@ func Graph(out *autodiff.Value, yours map[string]float64) *display.Chart {
 
 // graphNodeOf is v's node in the graph, without its name and place: its label
 // shows its value and gradient. When yours names v, the node is marked: ok when
-// the learner's gradient agrees with v's, else bad says how they differ.
-func graphNodeOf(v *autodiff.Value, yours map[string]float64) (node graphNode, ok bool, bad string) {
+// the learner's gradient agrees with v's, else bad says how they differ. Unless
+// reveal is set, v's gradient appears only when the learner's agrees with it.
+func graphNodeOf(v *autodiff.Value, yours map[string]float64, reveal bool) (node graphNode, ok bool, bad string) {
 	text := v.Label
 	if text == "" {
 		text = v.Op
@@ -140,19 +159,29 @@ func graphNodeOf(v *autodiff.Value, yours map[string]float64) (node graphNode, o
 	if len(v.Parents()) == 0 {
 		style = &opts.ItemStyle{Color: "#d9d9d9", BorderColor: "#777", BorderWidth: 1.5}
 	}
-	label := fmt.Sprintf("%s = %s\n∂ %s", text, num(v.Data), num(v.Grad))
-	if mine, named := yours[v.Label]; named && v.Label != "" {
-		if math.Abs(mine-v.Grad) <= 1e-9+1e-6*math.Abs(v.Grad) {
-			ok = true
-			label += " ✓"
-			style = &opts.ItemStyle{Color: "#b7e4c7", BorderColor: colorRight, BorderWidth: 2.5}
-		} else {
-			bad = fmt.Sprintf("%s (yours %s, the graph's %s)", v.Label, num(mine), num(v.Grad))
-			label += " ✗"
-			style = &opts.ItemStyle{Color: "#f5c2c0", BorderColor: colorWrong, BorderWidth: 2.5}
-		}
+	mine, named := yours[v.Label]
+	named = named && v.Label != ""
+	ok = named && math.Abs(mine-v.Grad) <= 1e-9+1e-6*math.Abs(v.Grad)
+	grad := num(v.Grad)
+	if !reveal && !ok {
+		grad = "?"
 	}
-	tip := fmt.Sprintf("%s = %s, ∂out/∂%s = %s", text, num(v.Data), text, num(v.Grad))
+	label := fmt.Sprintf("%s = %s\n∂ %s", text, num(v.Data), grad)
+	switch {
+	case ok:
+		label += " ✓"
+		style = &opts.ItemStyle{Color: "#b7e4c7", BorderColor: colorRight, BorderWidth: 2.5}
+	case named:
+		bad = fmt.Sprintf("%s (yours %s)", v.Label, num(mine))
+		if reveal {
+			bad = fmt.Sprintf("%s (yours %s, the graph's %s)", v.Label, num(mine), num(v.Grad))
+		} else {
+			label += ", yours " + num(mine)
+		}
+		label += " ✗"
+		style = &opts.ItemStyle{Color: "#f5c2c0", BorderColor: colorWrong, BorderWidth: 2.5}
+	}
+	tip := fmt.Sprintf("%s = %s, ∂out/∂%s = %s", text, num(v.Data), text, grad)
 	return graphNode{Value: v.Data, SymbolSize: 14, ItemStyle: style, Label: textLabel(label), Tooltip: itemTooltip(tip)}, ok, bad
 }
 
