@@ -45,12 +45,17 @@ func (v *Value) Parents() []*Value { return v.parents }
 // Local returns the local derivatives of v with respect to its parents.
 func (v *Value) Local() []float64 { return v.local }
 
-func (v *Value) String() string {
-	name := v.Label
-	if name == "" {
-		name = v.Op
+// Name returns v's label, or its operation ("+", "×", …) when it has none.
+func (v *Value) Name() string {
+	if v.Label == "" {
+		return v.Op
 	}
-	return fmt.Sprintf("%s = %.4g (grad %.4g)", name, v.Data, v.Grad)
+	return v.Label
+}
+
+// String writes v as "name = data (grad g)", with Name for the name.
+func (v *Value) String() string {
+	return fmt.Sprintf("%s = %.4g (grad %.4g)", v.Name(), v.Data, v.Grad)
 }
 
 // Add returns the sum of vs: out = Σ_i v_i, with ∂out/∂v_i = 1. With one

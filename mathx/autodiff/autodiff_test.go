@@ -118,3 +118,26 @@ func TestFromNetworkErrors(t *testing.T) {
 		}
 	}
 }
+
+// A node is named by its label, or by its operation when it has none.
+func TestNameAndString(t *testing.T) {
+	w := New(0.8, "w")
+	prod := Mul(w, New(0.5, ""))
+	z := Add(prod, New(0.1, "b")).Named("z")
+	z.Backward()
+	for _, c := range []struct {
+		v          *Value
+		name, text string
+	}{
+		{w, "w", "w = 0.8 (grad 0.5)"},
+		{prod, "×", "× = 0.4 (grad 1)"},
+		{z, "z", "z = 0.5 (grad 1)"},
+	} {
+		if got := c.v.Name(); got != c.name {
+			t.Errorf("Name() = %q, want %q", got, c.name)
+		}
+		if got := c.v.String(); got != c.text {
+			t.Errorf("String() = %q, want %q", got, c.text)
+		}
+	}
+}
