@@ -151,10 +151,7 @@ func graph(name string, out *autodiff.Value, yours map[string]float64, reveal bo
 // the learner's gradient agrees with v's, else bad says how they differ. Unless
 // reveal is set, v's gradient appears only when the learner's agrees with it.
 func graphNodeOf(v *autodiff.Value, yours map[string]float64, reveal bool) (node graphNode, ok bool, bad string) {
-	text := v.Label
-	if text == "" {
-		text = v.Op
-	}
+	text := v.Name()
 	style := &opts.ItemStyle{Color: "#f8d487", BorderColor: "#b8860b", BorderWidth: 1.5}
 	if len(v.Parents()) == 0 {
 		style = &opts.ItemStyle{Color: "#d9d9d9", BorderColor: "#777", BorderWidth: 1.5}
