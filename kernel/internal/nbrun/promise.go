@@ -23,6 +23,7 @@ type promise struct {
 	op     string         // "<", "<=", ">" or ">="
 	right  string         // the group it is compared with, or "" for bound
 	bound  float64        // the constant it is compared with when right is ""
+	every  bool           // hold every matching line, not only the last
 }
 
 // number matches what a lesson prints as a number (NaN and ±Inf included,
@@ -64,6 +65,7 @@ var promises = []promise{
 		what:   "the largest difference between autodiff and mathx",
 		line:   regexp.MustCompile(`(?m)^autodiff vs mathx: max difference (?P<e>` + number + `)$`),
 		left:   "e", op: "<=", bound: 1e-12,
+		every: true, // one line for each graph the lesson builds: the neuron, the chain, the network
 	},
 }
 
@@ -86,7 +88,8 @@ func holds(a float64, op string, b float64) bool {
 }
 
 // KeepsPromise checks what a notebook printed against the promise made for
-// it, if any: the last matching line's numbers must keep it.
+// it, if any: the last matching line's numbers must keep it, or every
+// matching line's when the promise says so.
 func KeepsPromise(name, printed string) error {
 	for _, pr := range promises {
 		if filepath.Base(name) != pr.lesson {
@@ -99,14 +102,27 @@ func KeepsPromise(name, printed string) error {
 	return nil
 }
 
-// check holds the last line of printed that pr.line matches to pr.
+// check holds the last line of printed that pr.line matches to pr, or every
+// such line when pr.every is set.
 func (pr promise) check(printed string) error {
 	found := pr.line.FindAllStringSubmatch(printed, -1)
 	if len(found) == 0 {
 		return fmt.Errorf("%s was never printed (a line matching %s); the lesson promises %s",
 			pr.what, pr.line, pr.promised())
 	}
-	last := found[len(found)-1]
+	if !pr.every {
+		found = found[len(found)-1:]
+	}
+	for _, line := range found {
+		if err := pr.hold(line); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// hold holds the numbers of one matched line, last, to pr.
+func (pr promise) hold(last []string) error {
 	value := func(group string) (string, float64, error) {
 		text := last[pr.line.SubexpIndex(group)]
 		v, err := strconv.ParseFloat(text, 64)

@@ -95,6 +95,12 @@ func TestPromiseLesson11(t *testing.T) {
 	expectPromise(t, lesson, "rounding", "autodiff vs mathx: max difference 2.8e-16\n", "")
 	expectPromise(t, lesson, "off", "autodiff vs mathx: max difference 1.2e-03\n",
 		"the largest difference between autodiff and mathx is 1.2e-03; the lesson promises at most 1e-12")
+	// One line per graph, and every one is held, not only the last.
+	expectPromise(t, lesson, "three, all rounding",
+		"autodiff vs mathx: max difference 0.0e+00\nchain\nautodiff vs mathx: max difference 5.6e-17\nautodiff vs mathx: max difference 1.1e-16\n", "")
+	expectPromise(t, lesson, "the first of three off",
+		"autodiff vs mathx: max difference 3.0e-02\nautodiff vs mathx: max difference 5.6e-17\nautodiff vs mathx: max difference 1.1e-16\n",
+		"the largest difference between autodiff and mathx is 3.0e-02; the lesson promises at most 1e-12")
 }
 
 // "At least" holds at the bar itself; "over" (lesson 07, above) does not.
