@@ -65,6 +65,12 @@ var promises = []promise{
 		line:   regexp.MustCompile(`(?m)^autodiff vs mathx: max difference (?P<e>` + number + `)$`),
 		left:   "e", op: "<=", bound: 1e-12,
 	},
+	{
+		lesson: "13-a-batch-in-matrices.ipynb",
+		what:   "the largest difference between the batch matrix form and mathx.Gradient",
+		line:   regexp.MustCompile(`(?m)^batch matrix form vs mathx\.Gradient: max difference (?P<e>` + number + `)$`),
+		left:   "e", op: "<=", bound: 1e-12,
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.
