@@ -71,6 +71,12 @@ var promises = []promise{
 		line:   regexp.MustCompile(`(?m)^batch matrix form vs mathx\.Gradient: max difference (?P<e>` + number + `)$`),
 		left:   "e", op: "<=", bound: 1e-12,
 	},
+	{
+		lesson: "14-training-with-autodiff.ipynb",
+		what:   "the largest difference between autodiff's and mathx's gradients over the training steps",
+		line:   regexp.MustCompile(`(?m)^autodiff training vs mathx: max gradient difference (?P<e>` + number + `) over (?P<n>[0-9]+) steps$`),
+		left:   "e", op: "<=", bound: 1e-12,
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.
