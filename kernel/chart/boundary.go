@@ -10,7 +10,7 @@ import (
 
 // Boundary draws a classifier of points in the plane: its output
 // f(x_0, x_1) as a heatmap over a rectangle a tenth wider than the points on
-// every side, and the points on top, those with a target y_0 > 0 as one class
+// every side (then widened to round numbers), and the points on top, those with a target y_0 > 0 as one class
 // (filled circles) and the others as the other (hollow diamonds). Where the
 // colour changes between the two classes' values is the decision boundary.
 // Every point needs two inputs and at least one target, all finite.
@@ -43,7 +43,7 @@ func Boundary(text string, f func(x0, x1 float64) float64, points []mathx.Exampl
 	var span [2][2]float64
 	for d := range 2 {
 		pad := 0.1 * math.Max(hi[d]-lo[d], 1e-3)
-		span[d] = [2]float64{lo[d] - pad, hi[d] + pad}
+		span[d] = niceRange(lo[d]-pad, hi[d]+pad)
 	}
 	c := CostSurface(Surface{
 		Title: text, Subtitle: "colour: the network's output; points: the data, by their target",
@@ -58,6 +58,6 @@ func Boundary(text string, f func(x0, x1 float64) float64, points []mathx.Exampl
 			ItemStyle: &opts.ItemStyle{Color: fill, BorderColor: "#111", BorderWidth: 1}}
 	}
 	opt.Series = append(opt.Series, dot("target > 0", "circle", "#ffffff", pos), dot("target ≤ 0", "diamond", "#111111", neg))
-	opt.Legend = &opts.Legend{Bottom: "0"}
+	opt.Legend = &opts.Legend{Top: "8", Right: "10", Data: []string{"target > 0", "target ≤ 0"}}
 	return c
 }

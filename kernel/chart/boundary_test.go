@@ -32,14 +32,18 @@ func TestBoundary(t *testing.T) {
 	if pos.Symbol == neg.Symbol || pos.ItemStyle.Color == neg.ItemStyle.Color {
 		t.Error("the two classes look alike")
 	}
-	// The rectangle is the points' extent, a tenth wider on each side: x₀ ∈ [−0.1, 1.1], x₁ ∈ [−0.2, 2.2].
-	if x, y := opt.XAxis[1], opt.YAxis[1]; !near(x.Min.(float64), -0.1, 1e-12) || !near(x.Max.(float64), 1.1, 1e-12) ||
+	// The rectangle is the points' extent, a tenth wider on each side, [−0.1, 1.1] × [−0.2, 2.2],
+	// then out to the next multiple of 0.2: [−0.2, 1.2] × [−0.2, 2.2].
+	if x, y := opt.XAxis[1], opt.YAxis[1]; !near(x.Min.(float64), -0.2, 1e-12) || !near(x.Max.(float64), 1.2, 1e-12) ||
 		!near(y.Min.(float64), -0.2, 1e-12) || !near(y.Max.(float64), 2.2, 1e-12) {
-		t.Errorf("axes [%v, %v] × [%v, %v], want [−0.1, 1.1] × [−0.2, 2.2]", x.Min, x.Max, y.Min, y.Max)
+		t.Errorf("axes [%v, %v] × [%v, %v], want [−0.2, 1.2] × [−0.2, 2.2]", x.Min, x.Max, y.Min, y.Max)
+	}
+	if l := opt.Legend; l == nil || len(l.Data.([]string)) != 2 {
+		t.Errorf("legend %+v, want the two classes only", l)
 	}
 	// The first heatmap cell holds f at its centre.
 	cell := opt.Series[0].Data.([][3]float64)[0]
-	if want := f(-0.1+0.5*1.2/surfaceCells, -0.2+0.5*2.4/surfaceCells); !near(cell[2], want, 1e-12) {
+	if want := f(-0.2+0.5*1.4/surfaceCells, -0.2+0.5*2.4/surfaceCells); !near(cell[2], want, 1e-12) {
 		t.Errorf("first cell %v, want %v", cell[2], want)
 	}
 	if _, err := c.HTML(); err != nil {
