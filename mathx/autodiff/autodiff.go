@@ -12,8 +12,8 @@
 // the output: the sum over paths of lesson 05, applied everywhere.
 //
 // The operations are the ones a neuron needs: Add (+, of any number of
-// Values), Mul (×), Sigmoid (σ), ReLU and Square. Values are not safe for
-// concurrent use.
+// Values), Mul (×), Sigmoid (σ), ReLU, Square, Exp and Tanh. Values are not
+// safe for concurrent use.
 package autodiff
 
 import (
@@ -25,7 +25,7 @@ import (
 type Value struct {
 	Data  float64 // the node's number, computed on the way forward
 	Grad  float64 // ∂out/∂(this node) after out.Backward(); 0 before
-	Op    string  // how it was computed: "+", "×", "σ", "relu", "²", or "" for an input
+	Op    string  // how it was computed: "+", "×", "σ", "relu", "²", "exp", "tanh", or "" for an input
 	Label string  // a name for charts and Find; may be empty
 
 	parents []*Value  // the Values it was computed from
@@ -97,6 +97,33 @@ func ReLU(a *Value) *Value {
 // Square returns a², with ∂out/∂a = 2a.
 func Square(a *Value) *Value {
 	return &Value{Data: a.Data * a.Data, Op: "²", parents: []*Value{a}, local: []float64{2 * a.Data}}
+}
+
+// Exp returns e^a, with ∂out/∂a = e^a: the function is its own derivative.
+func Exp(a *Value) *Value {
+	e := math.Exp(a.Data)
+	return &Value{Data: e, Op: "exp", parents: []*Value{a}, local: []float64{e}}
+}
+
+// Tanh returns tanh(a), built from the exponential as
+//
+//	tanh(a) = (e^(2a) − 1) / (e^(2a) + 1) = (1 − e^(−2a)) / (1 + e^(−2a)),
+//
+// the first form for a < 0 and the second for a ≥ 0, so that the
+// exponential never overflows, with ∂out/∂a = 1 − tanh²(a): from the
+// quotient rule, (2e^(2a)(e^(2a) + 1) − (e^(2a) − 1)2e^(2a)) / (e^(2a) + 1)²
+// = 4e^(2a)/(e^(2a) + 1)², which is 1 − tanh²(a). It is 1 at a = 0 and
+// tends to 0 as |a| grows, where tanh saturates at ±1.
+func Tanh(a *Value) *Value {
+	var t float64
+	if a.Data < 0 {
+		e := math.Exp(2 * a.Data)
+		t = (e - 1) / (e + 1)
+	} else {
+		e := math.Exp(-2 * a.Data)
+		t = (1 - e) / (1 + e)
+	}
+	return &Value{Data: t, Op: "tanh", parents: []*Value{a}, local: []float64{1 - t*t}}
 }
 
 // Nodes returns every Value v depends on, v included, in topological

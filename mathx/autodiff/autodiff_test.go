@@ -21,6 +21,8 @@ func TestLocalDerivatives(t *testing.T) {
 		{"sigmoid", Sigmoid, []float64{-3, 0, 0.7, 4}},
 		{"relu", ReLU, []float64{-2, 0.5, 3}},
 		{"square", Square, []float64{-2, 0.3, 5}},
+		{"exp", Exp, []float64{-3, 0, 1.2}},
+		{"tanh", Tanh, []float64{-4, -0.5, 0, 0.3, 2.5}},
 		{"x·x + σ(x)", func(x *Value) *Value { return Add(Mul(x, x), Sigmoid(x)) }, []float64{-1, 0.5}},
 	} {
 		for _, x := range tc.at {
@@ -32,6 +34,29 @@ func TestLocalDerivatives(t *testing.T) {
 				t.Errorf("%s at %v: grad %v, central difference %v", tc.name, x, in.Grad, fd)
 			}
 		}
+	}
+}
+
+// Tanh, built from the exponential, is math.Tanh, with the local derivative
+// 1 − tanh² worked by hand at 0 and ln 2, and no overflow far out.
+func TestTanh(t *testing.T) {
+	for _, x := range []float64{-30, -2, -0.4, 0, 0.4, 2, 30, 400, -400} {
+		if got := Tanh(New(x, "x")).Data; math.Abs(got-math.Tanh(x)) > 1e-15 {
+			t.Errorf("Tanh(%v) = %v, math.Tanh %v", x, got, math.Tanh(x))
+		}
+	}
+	for _, tc := range []struct{ x, t, local float64 }{
+		{0, 0, 1},                // tanh 0 = 0, 1 − 0² = 1
+		{math.Log(2), 0.6, 0.64}, // e^(2 ln 2) = 4: (4 − 1)/(4 + 1) = 3/5, 1 − 9/25 = 16/25
+		{400, 1, 0},              // saturated
+	} {
+		v := Tanh(New(tc.x, "x"))
+		if math.Abs(v.Data-tc.t) > 1e-15 || math.Abs(v.Local()[0]-tc.local) > 1e-15 || v.Op != "tanh" {
+			t.Errorf("Tanh(%v) = %v with local %v (%q), want %v and %v", tc.x, v.Data, v.Local()[0], v.Op, tc.t, tc.local)
+		}
+	}
+	if v := Exp(New(math.Log(3), "x")); math.Abs(v.Data-3) > 1e-15 || v.Local()[0] != v.Data {
+		t.Errorf("Exp(ln 3) = %v with local %v, want 3 and 3", v.Data, v.Local()[0])
 	}
 }
 

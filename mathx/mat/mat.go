@@ -12,6 +12,16 @@ package mat
 
 import "fmt"
 
+// Add returns u + v, entry by entry.
+func Add(u, v []float64) []float64 {
+	same("Add", u, v)
+	out := make([]float64, len(u))
+	for i := range u {
+		out[i] = u[i] + v[i]
+	}
+	return out
+}
+
 // Sub returns u − v, entry by entry.
 func Sub(u, v []float64) []float64 {
 	same("Sub", u, v)

@@ -14,6 +14,7 @@ func TestOperations(t *testing.T) {
 		name      string
 		got, want any
 	}{
+		{"Add", Add([]float64{3, 5}, []float64{1, -1}), []float64{4, 4}},
 		{"Sub", Sub([]float64{3, 5}, []float64{1, 1}), []float64{2, 4}},
 		{"Scale", Scale(2, []float64{1, -3}), []float64{2, -6}},
 		{"Hadamard", Hadamard([]float64{2, 3}, []float64{4, -1}), []float64{8, -3}},
@@ -39,6 +40,7 @@ func TestShapesPanicWithNames(t *testing.T) {
 		f    func()
 		want string
 	}{
+		{func() { Add([]float64{1}, nil) }, "mat.Add: u has 1 entries, but v has 0"},
 		{func() { Sub([]float64{1}, []float64{1, 2}) }, "mat.Sub: u has 1 entries, but v has 2"},
 		{func() { Hadamard([]float64{1}, nil) }, "mat.Hadamard: u has 1 entries, but v has 0"},
 		{func() { Times(w, []float64{1}) }, "mat.Times: row 0 of W has 3 entries, but v has 1"},

@@ -67,6 +67,18 @@ var promises = []promise{
 		left:   "e", op: "<=", bound: 1e-12,
 		every: true, // one line for each graph the lesson builds: the neuron, the chain, the network
 	},
+	{
+		lesson: "13-a-batch-in-matrices.ipynb",
+		what:   "the largest difference between the batch matrix form and mathx.Gradient",
+		line:   regexp.MustCompile(`(?m)^batch matrix form vs mathx\.Gradient: max difference (?P<e>` + number + `)$`),
+		left:   "e", op: "<=", bound: 1e-12,
+	},
+	{
+		lesson: "14-training-with-autodiff.ipynb",
+		what:   "the largest difference between autodiff's and mathx's gradients over the training steps",
+		line:   regexp.MustCompile(`(?m)^autodiff training vs mathx: max gradient difference (?P<e>` + number + `) over (?P<n>[0-9]+) steps$`),
+		left:   "e", op: "<=", bound: 1e-12,
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.
