@@ -103,6 +103,26 @@ func TestPromiseLesson11(t *testing.T) {
 		"the largest difference between autodiff and mathx is 3.0e-02; the lesson promises at most 1e-12")
 }
 
+// Lesson 13 is held to a difference of at most 1e-12.
+func TestPromiseLesson13(t *testing.T) {
+	const lesson = "notebooks/13-a-batch-in-matrices.ipynb"
+	expectPromise(t, lesson, "rounding", "batch matrix form vs mathx.Gradient: max difference 6.9e-18\n", "")
+	expectPromise(t, lesson, "off", "batch matrix form vs mathx.Gradient: max difference 3.1e-02\n",
+		"the largest difference between the batch matrix form and mathx.Gradient is 3.1e-02; the lesson promises at most 1e-12")
+	expectPromise(t, lesson, "missing", "matrix form vs mathx.Backprop: max difference 0\n",
+		"the largest difference between the batch matrix form and mathx.Gradient was never printed")
+}
+
+// Lesson 14 is held to a difference of at most 1e-12 over its training steps.
+func TestPromiseLesson14(t *testing.T) {
+	const lesson = "notebooks/14-training-with-autodiff.ipynb"
+	expectPromise(t, lesson, "rounding", "autodiff training vs mathx: max gradient difference 8.3e-16 over 400 steps\n", "")
+	expectPromise(t, lesson, "off", "autodiff training vs mathx: max gradient difference 1.2e-03 over 400 steps\n",
+		"the largest difference between autodiff's and mathx's gradients over the training steps is 1.2e-03; the lesson promises at most 1e-12")
+	expectPromise(t, lesson, "no step count", "autodiff training vs mathx: max gradient difference 8.3e-16\n",
+		"was never printed")
+}
+
 // "At least" holds at the bar itself; "over" (lesson 07, above) does not.
 func TestPromiseAtLeast(t *testing.T) {
 	pr := promise{what: "the speed-up", left: "N", op: ">=", bound: 1000,
