@@ -12,7 +12,7 @@ import (
 )
 
 // wantLessons is how many lessons notebooks/ holds, 00-welcome included.
-const wantLessons = 12
+const wantLessons = 15
 
 var nextLinkRe = regexp.MustCompile(`\]\(([0-9]{2}-[a-z0-9-]+\.ipynb)\)`)
 
