@@ -33,6 +33,7 @@ func SoftmaxJacobian(yours func(a []float64, j, k int) float64, zs ...[]float64)
 	}
 	var b strings.Builder
 	b.WriteString("**Your $\\partial a_j/\\partial z_k$ against the central difference**\n\n")
+	b.WriteString("Row $j$, column $k$; where yours is off (✗), the central difference follows in brackets.\n\n")
 	var whys []string
 	wrong, total, zero, flipped := 0, 0, 0, 0
 	for _, z := range zs {
@@ -66,7 +67,7 @@ func SoftmaxJacobian(yours func(a []float64, j, k int) float64, zs ...[]float64)
 				if agree(v, -fd, 1) {
 					flipped++
 				}
-				fmt.Fprintf(&b, " $\\color{red}{%s}$ ✗ (central difference $%s$) |", Num(v, Digits), Num(fd, Digits))
+				fmt.Fprintf(&b, " $\\color{red}{%s}$ ✗ $[%s]$ |", Num(v, Digits), Num(fd, Digits))
 				if why := jacobianSlip(a, j, k, v, fd); !slices.Contains(whys, why) {
 					whys = append(whys, why)
 				}

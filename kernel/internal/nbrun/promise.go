@@ -65,6 +65,12 @@ var promises = []promise{
 		line:   regexp.MustCompile(`(?m)^autodiff vs mathx: max difference (?P<e>` + number + `)$`),
 		left:   "e", op: "<=", bound: 1e-12,
 	},
+	{
+		lesson: "12-softmax.ipynb",
+		what:   "the largest difference between the softmax's Jacobian and central differences",
+		line:   regexp.MustCompile(`(?m)^softmax Jacobian vs central differences: max difference (?P<e>` + number + `)$`),
+		left:   "e", op: "<=", bound: 1e-8,
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.
