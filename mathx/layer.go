@@ -244,10 +244,15 @@ func (s LayerStep) DC_dwAt(j, k int) (float64, error) {
 
 // PathTerm returns w_jk f′(z_j) ∂C0/∂a_j, the part of ∂C0/∂a_k that flows
 // along the path from neuron k of layer L−1 through neuron j of this layer.
-// Summed over j it gives DC_daPrev[k]. It panics, as Layer.Weight does, if
-// j or k is out of range or the step has no Layer.
+// Summed over j it gives DC_daPrev[k]. In a Softmax layer, where z_j reaches
+// the cost through every a_i, it is w_jk δ_j. It panics, as Layer.Weight
+// does, if j or k is out of range or the step has no Layer.
 func (s LayerStep) PathTerm(j, k int) float64 {
-	return s.Layer.Weight(j, k) * s.Da_dz[j] * s.DC_da[j]
+	w := s.Layer.Weight(j, k)
+	if isSoftmax(s.Layer.Act) {
+		return w * s.DC_dz[j]
+	}
+	return w * s.Da_dz[j] * s.DC_da[j]
 }
 
 // quadraticCost returns C0 = Σ_j (a_j − y_j)² and stores

@@ -20,10 +20,11 @@ import (
 // and works back through the full Jacobian (see SoftmaxJacobian), so that
 // δ_k = Σ_j ∂C0/∂a_j a_j(δ_jk − a_k) = a_k(∂C0/∂a_k − Σ_j a_j ∂C0/∂a_j).
 // Its F and Prime, taken alone, give only the numerator e^z and its
-// derivative e^z; such a layer's Da_dz holds the diagonal ∂a_j/∂z_j =
-// a_j(1 − a_j), and its PathTerm, which multiplies by that diagonal only,
-// leaves out the other neurons' share. Softmax is not in Activations (it
-// cannot be drawn as one curve a = f(z)); ActivationByName knows it.
+// derivative e^z, and a lone neuron (NeuronWith, Chain) refuses it. Such a
+// layer's LayerStep holds the diagonal ∂a_j/∂z_j = a_j(1 − a_j) in Da_dz, so
+// there δ_j is not Da_dz[j]·DC_da[j]; its PathTerm is w_jk δ_j. Softmax is
+// not in Activations (it cannot be drawn as one curve a = f(z));
+// ActivationByName knows it.
 var Softmax = Activation{Name: "softmax", F: softmaxNumerator, Prime: softmaxNumeratorPrime}
 
 // softmaxNumerator is e^z, the numerator of a softmax neuron.
@@ -39,6 +40,16 @@ func isSoftmax(act Activation) bool {
 	return act.F != nil && act.Prime != nil &&
 		reflect.ValueOf(act.F).Pointer() == reflect.ValueOf(softmaxNumerator).Pointer() &&
 		reflect.ValueOf(act.Prime).Pointer() == reflect.ValueOf(softmaxNumeratorPrime).Pointer()
+}
+
+// checkOneNeuron reports act as Activation.check does, and Softmax, which a
+// lone neuron (Neuron, Chain) cannot use: the softmax of one weighted input
+// is e^z / e^z = 1, whatever z is.
+func (act Activation) checkOneNeuron() error {
+	if isSoftmax(act) {
+		return fmt.Errorf("%w: the softmax is the activation of a whole layer, not of one neuron alone (of one weighted input it is always 1); use it in a Layer", ErrConfig)
+	}
+	return act.check()
 }
 
 // SoftmaxOf returns the softmax of z, a_j = e^(z_j) / Σ_k e^(z_k),

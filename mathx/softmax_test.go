@@ -55,6 +55,10 @@ func TestSoftmaxJacobianByCentralDifferences(t *testing.T) {
 }
 
 func TestSoftmaxBadInput(t *testing.T) {
+	_, err0 := NeuronWith(Softmax, 1, 0, 1, 1)
+	checkErr(t, err0, ErrConfig, "whole layer", "always 1")
+	_, err0 = Chain{W: []float64{1}, B: []float64{0}, Act: Softmax}.Forward(1)
+	checkErr(t, err0, ErrConfig, "whole layer")
 	_, err := SoftmaxOf(nil)
 	checkErr(t, err, ErrShape, "z is empty")
 	_, err = SoftmaxJacobian([]float64{1, math.NaN()})
@@ -117,6 +121,14 @@ func TestSoftmaxNetworkGradient(t *testing.T) {
 	}
 	c, _ := net.AverageCost([]Example{{x, y}})
 	checkNear(t, "AverageCost", c, out.C0, 1e-15)
+	// The path terms through a softmax layer add up to ∂C0/∂a_k of the layer below.
+	for k := range out.APrev {
+		sum := 0.0
+		for j := range out.A {
+			sum += out.PathTerm(j, k)
+		}
+		checkNear(t, "Σ_j PathTerm(j, k)", sum, out.DC_daPrev[k], 1e-15)
+	}
 }
 
 // Where a_y rounds to 0, −ln a_y stays finite: C0 = z_max − z_y.
