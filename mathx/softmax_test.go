@@ -209,3 +209,26 @@ func oneHotExamples(rng *rand.Rand, n, in, out int) []Example {
 	}
 	return exs
 }
+
+// A network with a softmax output and the log-likelihood is saved and
+// loaded back as it was: the same activation, cost and outputs.
+func TestSoftmaxNetworkSaveLoad(t *testing.T) {
+	net, _ := NewNetwork([]int{3, 4, 2}, Sigmoid, 5)
+	net.Layers[1].Act = Softmax
+	net.Cost = LogLikelihood
+	path := t.TempDir() + "/softmax.gob"
+	if err := net.Save(path, "softmax", nil); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Load(path, "softmax", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !isSoftmax(back.Layers[1].Act) || back.Cost != LogLikelihood {
+		t.Errorf("loaded layer 2 is %s with the %v cost, want softmax and log-likelihood", back.Layers[1].Act.Name, back.Cost)
+	}
+	x := []float64{0.2, -0.4, 0.9}
+	want, _ := net.Forward(x)
+	got, _ := back.Forward(x)
+	checkSlice(t, "a(L) after Load", got, want, 0)
+}
