@@ -40,9 +40,13 @@ var (
 var Activations = []Activation{Sigmoid, ReLU, Tanh, Identity}
 
 // ActivationByName returns the built-in activation called name ("sigmoid",
-// "relu", "tanh" or "identity"; case and surrounding spaces are ignored).
+// "relu", "tanh", "identity" or "softmax"; case and surrounding spaces are
+// ignored).
 func ActivationByName(name string) (Activation, error) {
 	want := strings.ToLower(strings.TrimSpace(name))
+	if want == Softmax.Name {
+		return Softmax, nil
+	}
 	names := make([]string, len(Activations))
 	for i, act := range Activations {
 		if act.Name == want {
@@ -51,7 +55,7 @@ func ActivationByName(name string) (Activation, error) {
 		names[i] = act.Name
 	}
 	return Activation{}, fmt.Errorf("%w: unknown activation %q (known: %s)",
-		ErrConfig, name, strings.Join(names, ", "))
+		ErrConfig, name, strings.Join(append(names, Softmax.Name), ", "))
 }
 
 // Sigma returns the logistic sigmoid σ(z) = 1 / (1 + e^(−z)).

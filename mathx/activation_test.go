@@ -76,6 +76,9 @@ func TestActivationByName(t *testing.T) {
 	if got, err := ActivationByName("Sigmoid"); err != nil || got.F(0) != 0.5 {
 		t.Errorf("ActivationByName(\"Sigmoid\") = %v, %v", got.Name, err)
 	}
-	_, err := ActivationByName("softmax")
-	checkErr(t, err, ErrConfig, `"softmax"`, "sigmoid, relu, tanh, identity")
+	if got, err := ActivationByName(" SoftMax"); err != nil || !isSoftmax(got) {
+		t.Errorf("ActivationByName(\" SoftMax\") = %v, %v; want Softmax", got.Name, err)
+	}
+	_, err := ActivationByName("softplus")
+	checkErr(t, err, ErrConfig, `"softplus"`, "sigmoid, relu, tanh, identity, softmax")
 }

@@ -36,7 +36,7 @@ func (t ChainTrace) Layer(l int) NeuronStep {
 func (c Chain) Len() int { return len(c.W) }
 
 func (c Chain) check() error {
-	if err := c.Act.check(); err != nil {
+	if err := c.Act.checkOneNeuron(); err != nil {
 		return err
 	}
 	if len(c.W) == 0 || len(c.W) != len(c.B) {

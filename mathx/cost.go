@@ -9,25 +9,29 @@ import (
 type Cost int
 
 const (
-	Quadratic    Cost = iota // C0 = Σ_j (a_j − y_j)², δ(L) = 2(a − y) ⊙ σ′(z)
-	CrossEntropy             // C0 = −Σ_j [y_j ln a_j + (1−y_j) ln(1−a_j)], δ(L) = a − y (sigmoid output)
+	Quadratic     Cost = iota // C0 = Σ_j (a_j − y_j)², δ(L) = 2(a − y) ⊙ σ′(z)
+	CrossEntropy              // C0 = −Σ_j [y_j ln a_j + (1−y_j) ln(1−a_j)], δ(L) = a − y (sigmoid output)
+	LogLikelihood             // C0 = −Σ_j y_j ln a_j = −ln a_y for a one-hot y, δ(L) = a − y (Softmax output)
 )
 
-// String returns "quadratic" or "cross-entropy".
+// String returns "quadratic", "cross-entropy" or "log-likelihood".
 func (c Cost) String() string {
 	switch c {
 	case Quadratic:
 		return "quadratic"
 	case CrossEntropy:
 		return "cross-entropy"
+	case LogLikelihood:
+		return "log-likelihood"
 	}
 	return fmt.Sprintf("Cost(%d)", int(c))
 }
 
-// check reports a cost this package does not know, and the cross-entropy on
-// an output layer whose activation is not the sigmoid: δ(L) = a − y holds
+// check reports a cost this package does not know, the cross-entropy on
+// an output layer whose activation is not the sigmoid (δ(L) = a − y holds
 // only because σ′(z) = a(1 − a) cancels the denominator of
-// ∂C0/∂a_j = (a_j − y_j) / (a_j(1 − a_j)).
+// ∂C0/∂a_j = (a_j − y_j) / (a_j(1 − a_j))), and the log-likelihood on one
+// that is not Softmax.
 func (c Cost) check(out *Layer) error {
 	switch c {
 	case Quadratic:
@@ -38,8 +42,14 @@ func (c Cost) check(out *Layer) error {
 				ErrConfig, activationName(out.Act))
 		}
 		return nil
+	case LogLikelihood:
+		if !isSoftmax(out.Act) {
+			return fmt.Errorf("%w: the log-likelihood cost needs a Softmax output layer, and this one has %s: −ln a_y prices a probability, and only the softmax's outputs add up to 1",
+				ErrConfig, activationName(out.Act))
+		}
+		return nil
 	}
-	return fmt.Errorf("%w: unknown cost %v; use Quadratic or CrossEntropy", ErrConfig, c)
+	return fmt.Errorf("%w: unknown cost %v; use Quadratic, CrossEntropy or LogLikelihood", ErrConfig, c)
 }
 
 // activationName returns act's name for a message.
@@ -58,12 +68,18 @@ func activationName(act Activation) string {
 //	CrossEntropy:  ∂C0/∂a_j = (a_j − y_j) / (a_j(1 − a_j)), and δ_j = a_j − y_j,
 //	               exactly, even where a_j rounds to 0 or 1 (there ∂C0/∂a_j is
 //	               infinite or NaN, but σ′(z_j) ∂C0/∂a_j is still a_j − y_j).
+//	LogLikelihood: ∂C0/∂a_j = −y_j / a_j, and through the softmax's Jacobian
+//	               δ_k = Σ_j (−y_j / a_j) a_j(δ_jk − a_k) = a_k Σ_j y_j − y_k,
+//	               which is a_k − y_k when the y_j add up to 1 (one-hot y).
 func (c Cost) of(s *LayerStep, y []float64) float64 {
 	if c == Quadratic {
 		s.deltaSet = false
 		return quadraticCost(s.A, y, s.DC_da)
 	}
 	s.deltaSet = true
+	if c == LogLikelihood {
+		return logLikelihood(s, y)
+	}
 	for j, aj := range s.A {
 		s.DC_da[j] = (aj - y[j]) / (aj * (1 - aj))
 		s.DC_dz[j] = aj - y[j]
@@ -81,10 +97,36 @@ func (c Cost) addTo(sum float64, z, a, y []float64) float64 {
 		}
 		return sum
 	}
+	if c == LogLikelihood {
+		lse := logSumExp(z)
+		for j, zj := range z {
+			sum += y[j] * (lse - zj)
+		}
+		return sum
+	}
 	for j, zj := range z {
 		sum += crossEntropyTerm(zj, y[j])
 	}
 	return sum
+}
+
+// logLikelihood returns C0 = −Σ_j y_j ln a_j for the step s through a
+// Softmax output layer, computed from z as Σ_j y_j (ln Σ_k e^(z_k) − z_j)
+// so that it stays finite where a_j rounds to 0, and sets
+// ∂C0/∂a_j = −y_j / a_j (0 where y_j = 0) and δ_k = a_k Σ_j y_j − y_k.
+func logLikelihood(s *LayerStep, y []float64) float64 {
+	var sumY float64
+	for _, yj := range y {
+		sumY += yj
+	}
+	for j, aj := range s.A {
+		s.DC_da[j] = 0
+		if y[j] != 0 {
+			s.DC_da[j] = -y[j] / aj
+		}
+		s.DC_dz[j] = aj*sumY - y[j]
+	}
+	return LogLikelihood.addTo(0, s.Z, s.A, y)
 }
 
 // crossEntropy returns C0 = −Σ_j [y_j ln a_j + (1−y_j) ln(1−a_j)] for

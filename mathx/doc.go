@@ -7,7 +7,8 @@
 // lessons from one neuron to a trained network:
 //
 //   - Activation: σ (Sigmoid), ReLU, Tanh and Identity, each with its
-//     derivative.
+//     derivative; Softmax for a whole layer, with SoftmaxOf and its
+//     Jacobian SoftmaxJacobian.
 //   - Neuron: the video's first case, one neuron per layer seen at the last
 //     layer L, with every intermediate value and every factor of the chain
 //     rule in a NeuronStep.
@@ -19,7 +20,8 @@
 //     lesson view), AverageCost, Gradient, Step and SGD (optionally with L2
 //     regularization, TrainConfig.Lambda), seeded so that lessons are
 //     reproducible. Its Cost field chooses C0: Quadratic, as in the
-//     lessons, or CrossEntropy for a sigmoid output layer.
+//     lessons, CrossEntropy for a sigmoid output layer, or LogLikelihood
+//     for a Softmax one.
 //   - NeuronInput names what a lesson varies in the single neuron (w(L),
 //     b(L) or a(L−1)), and Param a weight w(l)_jk or bias b(l)_j of a
 //     network; packages chart and derive name them the same way.

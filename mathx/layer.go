@@ -217,7 +217,7 @@ type LayerStep struct {
 
 	DC_da     []float64 // ∂C0/∂a_j: from the cost at the output (2(a_j − y_j) for Quadratic), from the layer above otherwise
 	Da_dz     []float64 // ∂a_j/∂z_j = f′(z_j)
-	DC_dz     []float64 // δ_j = f′(z_j) ∂C0/∂a_j (a_j − y_j at a CrossEntropy output)
+	DC_dz     []float64 // δ_j = f′(z_j) ∂C0/∂a_j (a_j − y_j at a CrossEntropy or LogLikelihood output; see Softmax)
 	DC_dw     []float64 // ∂C0/∂w_jk = a_k δ_j at DC_dw[j*In+k]; see DC_dwAt
 	DC_db     []float64 // ∂C0/∂b_j = δ_j
 	DC_daPrev []float64 // ∂C0/∂a_k = Σ_j w_jk δ_j, handed to layer L−1 as its DC_da
@@ -244,10 +244,15 @@ func (s LayerStep) DC_dwAt(j, k int) (float64, error) {
 
 // PathTerm returns w_jk f′(z_j) ∂C0/∂a_j, the part of ∂C0/∂a_k that flows
 // along the path from neuron k of layer L−1 through neuron j of this layer.
-// Summed over j it gives DC_daPrev[k]. It panics, as Layer.Weight does, if
-// j or k is out of range or the step has no Layer.
+// Summed over j it gives DC_daPrev[k]. In a Softmax layer, where z_j reaches
+// the cost through every a_i, it is w_jk δ_j. It panics, as Layer.Weight
+// does, if j or k is out of range or the step has no Layer.
 func (s LayerStep) PathTerm(j, k int) float64 {
-	return s.Layer.Weight(j, k) * s.Da_dz[j] * s.DC_da[j]
+	w := s.Layer.Weight(j, k)
+	if isSoftmax(s.Layer.Act) {
+		return w * s.DC_dz[j]
+	}
+	return w * s.Da_dz[j] * s.DC_da[j]
 }
 
 // quadraticCost returns C0 = Σ_j (a_j − y_j)² and stores
@@ -264,7 +269,10 @@ func quadraticCost(a, y, dC_da []float64) float64 {
 
 // forward sets s.Z, s.A and s.Da_dz from the inputs a_k = s.APrev:
 //
-//	z_j = Σ_k w_jk a_k + b_j,   a_j = f(z_j),   ∂a_j/∂z_j = f′(z_j).
+//	z_j = Σ_k w_jk a_k + b_j,   a_j = f(z_j),   ∂a_j/∂z_j = f′(z_j),
+//
+// or, in a Softmax layer, a_j = e^(z_j) / Σ_k e^(z_k) and
+// ∂a_j/∂z_j = a_j(1 − a_j) once every z_j is known.
 //
 // It first lists the a_k ≠ 0 in x, and the sum visits only those (see
 // scratch in speed.go); backward reads the list again.
@@ -273,12 +281,16 @@ func (l *Layer) forward(s *LayerStep, x *scratch) {
 	for j := range l.out {
 		x.activate(s, j, x.nz.dot(l.Row(j))+l.B[j])
 	}
+	if x.softmax {
+		softmaxForward(s)
+	}
 }
 
 // backward reads the inputs a_k, as forward listed them in x, s.Da_dz and
 // s.DC_da, and works back through the layer:
 //
 //	δ_j = ∂C0/∂z_j = f′(z_j) ∂C0/∂a_j   (unless the cost set δ_j itself)
+//	                                    (Softmax: δ_j = a_j(∂C0/∂a_j − Σ_i a_i ∂C0/∂a_i))
 //	∂C0/∂b_j  += δ_j
 //	∂C0/∂w_jk += a_k δ_j                (over the inputs a_k ≠ 0 that forward found)
 //	∂C0/∂a_k   = Σ_j w_jk δ_j           (unless s.DC_daPrev is nil)
@@ -286,8 +298,13 @@ func (l *Layer) forward(s *LayerStep, x *scratch) {
 // It adds to DC_dw and DC_db, so that a network can sum over a batch in
 // place, and sets DC_daPrev, which the layer below reads as its DC_da.
 func (l *Layer) backward(s *LayerStep, x *scratch) {
+	set := s.deltaSet
+	if x.softmax && !set {
+		softmaxBackward(s)
+		set = true
+	}
 	for j := range l.out {
-		x.nz.addScaledTo(l.delta(s, j), s.DC_dw[j*l.in:(j+1)*l.in])
+		x.nz.addScaledTo(l.delta(s, j, set), s.DC_dw[j*l.in:(j+1)*l.in])
 	}
 	if s.DC_daPrev != nil {
 		clear(s.DC_daPrev)
@@ -297,10 +314,10 @@ func (l *Layer) backward(s *LayerStep, x *scratch) {
 	}
 }
 
-// delta sets δ_j = f′(z_j) ∂C0/∂a_j (unless the cost set δ_j itself), adds
-// it to ∂C0/∂b_j and returns it.
-func (l *Layer) delta(s *LayerStep, j int) float64 {
-	if !s.deltaSet {
+// delta sets δ_j = f′(z_j) ∂C0/∂a_j (unless set: the cost or a softmax
+// layer set δ_j already), adds it to ∂C0/∂b_j and returns it.
+func (l *Layer) delta(s *LayerStep, j int, set bool) float64 {
+	if !set {
 		s.DC_dz[j] = s.Da_dz[j] * s.DC_da[j]
 	}
 	s.DC_db[j] += s.DC_dz[j]

@@ -25,7 +25,7 @@ type Example struct {
 // nor with the gradient checks, which nudge its parameters and put them back.
 type Network struct {
 	Layers []*Layer
-	Cost   Cost // C0: Quadratic (the zero value) or CrossEntropy, which needs a sigmoid output layer
+	Cost   Cost // C0: Quadratic (the zero value), CrossEntropy (needs a sigmoid output layer) or LogLikelihood (a Softmax one)
 }
 
 // NewNetwork returns a network with the given layer sizes (sizes[0] inputs,
@@ -175,7 +175,8 @@ func (n *Network) Forward(x []float64) ([]float64, error) {
 // ∂C0/∂w(l)_jk and ∂C0/∂b(l)_j for every layer l, found by running the
 // network forward on x and then the chain rule backwards from the output
 // layer's δ(L) (see Cost): δ(L)_j = 2(a(L)_j − y_j) σ′(z(L)_j) for the
-// quadratic cost, a(L)_j − y_j for the cross-entropy. Steps gives every
+// quadratic cost with a sigmoid output, a(L)_j − y_j for the cross-entropy
+// and for the log-likelihood (one-hot y). Steps gives every
 // intermediate value.
 func (n *Network) Backprop(x, y []float64) (Gradient, error) {
 	if err := n.check(); err != nil {

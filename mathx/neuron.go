@@ -55,7 +55,7 @@ func Neuron(w, b, aPrev, y float64) NeuronStep {
 // NeuronWith is Neuron for any activation f in place of σ. It returns an
 // error if act lacks F or Prime, or if an input is NaN or infinite.
 func NeuronWith(act Activation, w, b, aPrev, y float64) (NeuronStep, error) {
-	if err := act.check(); err != nil {
+	if err := act.checkOneNeuron(); err != nil {
 		return NeuronStep{}, err
 	}
 	for _, in := range []struct {

@@ -33,10 +33,13 @@ import (
 type scratch struct {
 	nz      nonzeros // the inputs a_k that are not 0
 	sigmoid bool     // whether f is Sigmoid, so that σ and σ′ come from one exponential
+	softmax bool     // whether f is Softmax, which needs the whole layer's z (softmax.go)
 }
 
 // newScratch returns the scratch of a step through l.
-func newScratch(l *Layer) scratch { return scratch{sigmoid: isSigmoid(l.Act)} }
+func newScratch(l *Layer) scratch {
+	return scratch{sigmoid: isSigmoid(l.Act), softmax: isSoftmax(l.Act)}
+}
 
 // activate sets z_j = z, a_j = f(z_j) and ∂a_j/∂z_j = f′(z_j), computing
 // σ(z_j) and σ′(z_j) from one exponential when f is the sigmoid.
@@ -199,11 +202,12 @@ const (
 	backwardRows
 )
 
-// newRowSplit returns a rowSplit for n, or nil when n has one layer or a
-// layer 1 too small for it to pay.
+// newRowSplit returns a rowSplit for n, or nil when n has one layer, a
+// layer 1 too small for it to pay, or a Softmax layer 1, whose neurons
+// cannot be split (each a_j needs every z_k).
 func newRowSplit(n *Network, g Gradient, batchSize int) *rowSplit {
 	first := n.Layers[0]
-	if len(n.Layers) < 2 || len(first.W) < minSplitWeights {
+	if len(n.Layers) < 2 || len(first.W) < minSplitWeights || isSoftmax(first.Act) {
 		return nil
 	}
 	r := &rowSplit{net: n, grad: g, traces: make([]trace, batchSize), split: first.out / 2 &^ 1, helped: runtime.GOMAXPROCS(0) > 1}
@@ -356,10 +360,10 @@ func (r *rowSplit) backwardRows(lo, hi int) {
 		for e := range r.batch[0] {
 			s, nz := &r.traces[e].steps[0], &r.nz[0][e]
 			if j+1 == hi {
-				nz.addScaledTo(first.delta(s, j), s.DC_dw[j*in:(j+1)*in])
+				nz.addScaledTo(first.delta(s, j, s.deltaSet), s.DC_dw[j*in:(j+1)*in])
 				continue
 			}
-			d1, d2 := first.delta(s, j), first.delta(s, j+1)
+			d1, d2 := first.delta(s, j, s.deltaSet), first.delta(s, j+1, s.deltaSet)
 			nz.addScaledTo2(d1, d2, s.DC_dw[j*in:(j+1)*in], s.DC_dw[(j+1)*in:(j+2)*in])
 		}
 	}

@@ -18,6 +18,8 @@
 //   - Compare, CompareNeuron and Check: "your turn" exercises, which check the
 //     learner's derivative against the central difference and say what is
 //     off: a flipped sign, a factor of 2, a missing factor.
+//   - SoftmaxJacobian: a "your turn" check of ∂a_j/∂z_k for the softmax,
+//     which names a missing δ_jk term, a missing a_j or a flipped sign.
 //
 // Every call returns a value whose Show publishes it (Markdown with LaTeX
 // through display.Markdown, or HTML through display.HTML) and whose Markdown

@@ -79,6 +79,12 @@ var promises = []promise{
 		line:   regexp.MustCompile(`(?m)^autodiff training vs mathx: max gradient difference (?P<e>` + number + `) over (?P<n>[0-9]+) steps$`),
 		left:   "e", op: "<=", bound: 1e-12,
 	},
+	{
+		lesson: "12-softmax.ipynb",
+		what:   "the largest difference between the softmax's Jacobian and central differences",
+		line:   regexp.MustCompile(`(?m)^softmax Jacobian vs central differences: max difference (?P<e>` + number + `)$`),
+		left:   "e", op: "<=", bound: 1e-8,
+	},
 }
 
 // opWords says each comparison in words, for a promise against a constant.

@@ -224,3 +224,12 @@ func TestPromisedLineFindsTheLessonsOwnLine(t *testing.T) {
 		t.Errorf("a lesson without a promise gave %q", got)
 	}
 }
+
+// Lesson 12 is held to a difference of at most 1e-8: central differences
+// of the softmax, not rounding alone.
+func TestPromiseLesson12(t *testing.T) {
+	const lesson = "notebooks/12-softmax.ipynb"
+	expectPromise(t, lesson, "central differences", "softmax Jacobian vs central differences: max difference 3.4e-11\n", "")
+	expectPromise(t, lesson, "off", "softmax Jacobian vs central differences: max difference 2.1e-01\n",
+		"the largest difference between the softmax's Jacobian and central differences is 2.1e-01; the lesson promises at most 1e-08")
+}
