@@ -68,6 +68,12 @@ var promises = []promise{
 		every: true, // one line for each graph the lesson builds: the neuron, the chain, the network
 	},
 	{
+		lesson: "12-softmax.ipynb",
+		what:   "the largest difference between the softmax's Jacobian and central differences",
+		line:   regexp.MustCompile(`(?m)^softmax Jacobian vs central differences: max difference (?P<e>` + number + `)$`),
+		left:   "e", op: "<=", bound: 1e-8,
+	},
+	{
 		lesson: "13-a-batch-in-matrices.ipynb",
 		what:   "the largest difference between the batch matrix form and mathx.Gradient",
 		line:   regexp.MustCompile(`(?m)^batch matrix form vs mathx\.Gradient: max difference (?P<e>` + number + `)$`),
@@ -78,12 +84,6 @@ var promises = []promise{
 		what:   "the largest difference between autodiff's and mathx's gradients over the training steps",
 		line:   regexp.MustCompile(`(?m)^autodiff training vs mathx: max gradient difference (?P<e>` + number + `) over (?P<n>[0-9]+) steps$`),
 		left:   "e", op: "<=", bound: 1e-12,
-	},
-	{
-		lesson: "12-softmax.ipynb",
-		what:   "the largest difference between the softmax's Jacobian and central differences",
-		line:   regexp.MustCompile(`(?m)^softmax Jacobian vs central differences: max difference (?P<e>` + number + `)$`),
-		left:   "e", op: "<=", bound: 1e-8,
 	},
 }
 
