@@ -176,6 +176,7 @@ func allCharts(t *testing.T) map[string]*display.Chart {
 		"ComputationGraph": ComputationGraph(mathx.Neuron(0.8, 0.1, 0.5, 1)),
 		"GradientBars":     GradientBars(g),
 		"GradientHeatmap":  GradientHeatmap(g, 2),
+		"Nudges":           Nudges(net, testBatch()),
 		"Paths":            Paths(net, mathx.Example{X: x, Y: y}, 2, 1),
 		"Training":         Training(testStats()),
 		"CostSurface":      CostSurface(testSurface()),
