@@ -1,8 +1,10 @@
 // Package chart draws the lessons' pictures of backpropagation with Apache ECharts:
 // a cost curve with its tangent, the computation graph of one neuron, gradients as
-// bars and heatmaps, the softmax's Jacobian, the paths through which a neuron
+// bars and heatmaps, each example's wished-for nudges beside their average, the
+// softmax's Jacobian, a batch's outer products, the paths through which a neuron
 // moves the cost, training curves, cost surfaces with a gradient-descent path,
-// MNIST digits with the network's guesses, and a slider that nudges w(L).
+// MNIST digits with the network's guesses, a classifier's decision boundary, an
+// autodiff graph, and a slider that nudges w(L).
 //
 // Each builder takes the values a lesson already has, named as mathx names
 // them, and returns a *display.Chart in one call. The single neuron's charts

@@ -188,6 +188,10 @@ func allCharts(t *testing.T) map[string]*display.Chart {
 		"LogLog":           LogLog("Cost", "P", "s", XY{"a", []float64{1, 10}, []float64{2, 20}}),
 		"Curves":           Curves("Cost", "step", "C", XY{"a", []float64{0, 1}, []float64{2, 0}}),
 		"Graph":            Graph(testGraph(), nil),
+		"GraphAnswers":     GraphAnswers(testGraph(), nil),
+		"SoftmaxJacobian":  SoftmaxJacobian([]float64{1.5, -0.4, 0.8}),
+		"OuterProducts":    OuterProducts([][]float64{{0.1, -0.2}, {0.3, 0.05}}, [][]float64{{0.2, 0.9}, {0.5, -1}, {1, 0}}, 1),
+		"Boundary":         Boundary("Classes", func(x0, x1 float64) float64 { return x0 - x1 }, testPoints()),
 	}
 }
 
