@@ -28,6 +28,9 @@ func HiddenDelta(n *mathx.Network, ex mathx.Example, l, k int, yours func(z floa
 	if k < 0 || k >= len(st[l-1].Z) {
 		return Result{err: fmt.Errorf("derive.HiddenDelta: k = %d: layer %d has neurons 0 … %d", k, l, len(st[l-1].Z)-1)}
 	}
+	if err := perNeuron(n, l); err != nil {
+		return Result{err: fmt.Errorf("derive.HiddenDelta: %w", err)}
+	}
 	above, err := mathx.NewNetworkFrom(n.Layers[l:]...)
 	if err != nil {
 		return Result{err: fmt.Errorf("derive.HiddenDelta: %w", err)}

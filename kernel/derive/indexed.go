@@ -13,6 +13,17 @@ import (
 // errNilNetwork is what every function given a nil network reports.
 var errNilNetwork = fmt.Errorf("the network is nil: %w", mathx.ErrConfig)
 
+// perNeuron returns an error naming layer l of n when its activation acts on
+// the whole layer (mathx.Softmax) rather than neuron by neuron: the
+// derivations that show one factor f′(z_j) per neuron do not hold there.
+func perNeuron(n *mathx.Network, l int) error {
+	if l >= 1 && l <= len(n.Layers) && n.Layers[l-1].Act.Name == mathx.Softmax.Name {
+		return fmt.Errorf("layer %d is a softmax layer, whose outputs each depend on every z_k: "+
+			"this derivation shows one slope f′(z_j) per neuron, which holds only for an activation applied neuron by neuron (see lesson 12 for the softmax's Jacobian): %w", l, mathx.ErrConfig)
+	}
+	return nil
+}
+
 // steps runs backpropagation for ex through n, checking n first.
 func steps(n *mathx.Network, ex mathx.Example) ([]mathx.LayerStep, error) {
 	if n == nil {
@@ -51,6 +62,9 @@ func Partial(n *mathx.Network, ex mathx.Example, p mathx.Param) Derivation {
 	}
 	value, err := n.Param(p)
 	if err != nil {
+		return fail("Partial", err)
+	}
+	if err := perNeuron(n, p.L); err != nil {
 		return fail("Partial", err)
 	}
 	L, l, j := len(st), p.L, p.J
@@ -130,6 +144,9 @@ func Paths(n *mathx.Network, ex mathx.Example, l, k int) Derivation {
 	s := st[l-1]
 	if k < 0 || k >= len(s.APrev) {
 		return fail("Paths", fmt.Errorf("neuron k = %d does not exist in layer %d, which has neurons k = 0 to %d: %w", k, l-1, len(s.APrev)-1, mathx.ErrShape))
+	}
+	if err := perNeuron(n, l); err != nil {
+		return fail("Paths", err)
 	}
 	_, fp := actTeX(s.Layer.Act)
 	cur, prev := layerTeX(l, L)
