@@ -118,7 +118,7 @@ func (c *Chart) picture() string {
 		return p.SVG
 	}
 	if errors.Is(err, ErrNoRenderer) {
-		if p, serr := StartRenderer(socket, os.Getppid(), true); serr != nil {
+		if p, serr := startForKernel(socket); serr != nil {
 			err = fmt.Errorf("%w; starting one: %v", err, serr)
 		} else {
 			p.Release()
@@ -127,6 +127,16 @@ func (c *Chart) picture() string {
 	}
 	logLine(socket, fmt.Sprintf("cell %d: chart %q has no picture: %v", os.Getpid(), c.Title, err))
 	return ""
+}
+
+// startForKernel starts a renderer for the kernel that runs this cell (its parent),
+// detached from the cell, which ends before it.
+func startForKernel(socket string) (*os.Process, error) {
+	bundle, err := EChartsFile()
+	if err != nil {
+		return nil, err
+	}
+	return StartRenderer(socket, bundle, os.Getppid(), true)
 }
 
 // logLine appends one line to the renderer's log; a log that cannot be written is no
@@ -140,16 +150,16 @@ func logLine(socket, line string) {
 	f.Close()
 }
 
-// StartRenderer starts a renderer on socket that lives until the process watch ends,
+// StartRenderer starts a renderer of the ECharts bundle (see EChartsFile) on socket
+// that lives until the process watch ends,
 // unless one already answers there (then the new one leaves at once). It does not wait
 // for it to be ready: see WaitRenderer. Detached, it runs in a session of its own (a
 // cell's process group is ended with the cell); otherwise it stays in the caller's
 // session and process group, and ends with them. Node must be on PATH. The caller
 // may wait for the process or Release it.
-func StartRenderer(socket string, watch int, detached bool) (*os.Process, error) {
-	bundle, err := EChartsFile()
-	if err != nil {
-		return nil, err
+func StartRenderer(socket, bundle string, watch int, detached bool) (*os.Process, error) {
+	if _, err := os.Stat(bundle); err != nil {
+		return nil, fmt.Errorf("the chart renderer needs ECharts at %s; run `go run ./kernel setup`", bundle)
 	}
 	node, err := findNode()
 	if err != nil {

@@ -50,7 +50,7 @@ func startRenderer(t *testing.T) string {
 	socket := filepath.Join(dir, RendererSocketName)
 	t.Setenv(RendererSocketEnv, socket)
 	t.Setenv(EChartsFileEnv, bundle)
-	p, err := StartRenderer(socket, os.Getpid(), false)
+	p, err := StartRenderer(socket, bundle, os.Getpid(), false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -76,6 +76,7 @@ func Run(only []string, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
+	install.StartChartRenderer(p)
 	r := &testRun{p: p, inst: inst, timeout: timeout}
 	// Chromium comes first: the unit tests of the browser check need it too.
 	if r.chromium, err = install.Chromium(p); err != nil {
