@@ -115,7 +115,8 @@ func (c *Chart) option() ([]byte, error) {
 // ECharts when there is one (exported pages inline it once); otherwise it loads the file
 // from the Jupyter server once per page and shares it between charts. Until the script
 // has drawn (Jupyter does not run scripts of untrusted outputs; GitHub strips them) the
-// box shows svg, the chart's picture, when there is one, else says how to draw it. If
+// box shows svg, the chart's picture (its alt text the chart's title), when there is
+// one, else says how to draw it. If
 // ECharts cannot be loaded, the picture stays; without one, the box says why.
 func (c *Chart) html(opt []byte, svg string) string {
 	libURL, why := EChartsURL()
@@ -127,7 +128,7 @@ func (c *Chart) html(opt []byte, svg string) string {
 	fmt.Fprintf(&b, `<div class="%s" data-chart="%s" style="width:%dpx;max-width:100%%;height:%dpx;">`, ChartClass, id, c.Width, c.Height)
 	if svg != "" {
 		fmt.Fprintf(&b, `<img class="%s" src="data:image/svg+xml;base64,%s" alt="%s" title="%s" width="%d" height="%d" style="display:block;max-width:100%%;height:auto;">`,
-			PictureClass, base64.StdEncoding.EncodeToString([]byte(svg)), html.EscapeString(c.Title), html.EscapeString(PictureNote), c.Width, c.Height)
+			PictureClass, base64.StdEncoding.EncodeToString([]byte(svg)), html.EscapeString(c.shownTitle(opt)), html.EscapeString(PictureNote), c.Width, c.Height)
 	} else {
 		fmt.Fprintf(&b, `<p class="chainrule-chart-note" style="color:#888;font:13px sans-serif;padding:1em;">%s — %s</p>`, html.EscapeString(c.Title), UntrustedNote)
 	}

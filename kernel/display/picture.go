@@ -217,29 +217,12 @@ func findNode() (string, error) {
 // the names of its series.
 func (c *Chart) plainText(option []byte) string {
 	var o struct {
-		Title  json.RawMessage `json:"title"`
 		Series []struct {
 			Name string `json:"name"`
 			Type string `json:"type"`
 		} `json:"series"`
 	}
 	json.Unmarshal(option, &o)
-	var titles []struct {
-		Text string `json:"text"`
-	}
-	if json.Unmarshal(o.Title, &titles) != nil {
-		titles = titles[:0]
-		var one struct {
-			Text string `json:"text"`
-		}
-		if json.Unmarshal(o.Title, &one) == nil {
-			titles = append(titles, one)
-		}
-	}
-	title := c.Title
-	if len(titles) > 0 && titles[0].Text != "" {
-		title = titles[0].Text
-	}
 	var series []string
 	for _, s := range o.Series {
 		name := s.Name
@@ -249,7 +232,28 @@ func (c *Chart) plainText(option []byte) string {
 		series = append(series, name+" ("+s.Type+")")
 	}
 	if len(series) == 0 {
-		return "[chart] " + title
+		return "[chart] " + c.shownTitle(option)
 	}
-	return "[chart] " + title + " — series: " + strings.Join(series, ", ")
+	return "[chart] " + c.shownTitle(option) + " — series: " + strings.Join(series, ", ")
+}
+
+// shownTitle is the title the chart draws (its option's first title's text), else its Title.
+func (c *Chart) shownTitle(option []byte) string {
+	type title struct {
+		Text string `json:"text"`
+	}
+	var o struct {
+		Title json.RawMessage `json:"title"`
+	}
+	json.Unmarshal(option, &o)
+	var titles []title
+	if json.Unmarshal(o.Title, &titles) != nil {
+		var one title
+		json.Unmarshal(o.Title, &one)
+		titles = []title{one}
+	}
+	if len(titles) > 0 && titles[0].Text != "" {
+		return titles[0].Text
+	}
+	return c.Title
 }

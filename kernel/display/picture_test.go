@@ -30,7 +30,7 @@ func noRenderer(t *testing.T) string {
 // startRenderer starts a real renderer, with the ECharts that setup installs in this
 // checkout, on a socket of the test's own, and ends it when the test ends. Without
 // Node or ECharts the test is skipped, unless `kernel test` runs it (which installs both).
-func startRenderer(t *testing.T) string {
+func startRenderer(t testing.TB) string {
 	t.Helper()
 	bundle, err := filepath.Abs(filepath.Join("..", "..", filepath.FromSlash(EChartsAsset)))
 	if err != nil {
@@ -61,7 +61,7 @@ func startRenderer(t *testing.T) string {
 	return socket
 }
 
-func require(t *testing.T, err error) {
+func require(t testing.TB, err error) {
 	t.Helper()
 	if os.Getenv("BACKPROP_REQUIRE_KERNEL") != "" {
 		t.Fatal(err)
@@ -194,4 +194,39 @@ func TestShowWithHungRenderer(t *testing.T) {
 	if log, _ := os.ReadFile(RendererLog(socket)); !strings.Contains(string(log), "did not answer in time") {
 		t.Errorf("the log %q does not name the timeout", log)
 	}
+}
+
+// BenchmarkRender times one picture of a chart like the lessons' (a 200-point curve
+// with a title, subtitle, legend and a marked point) through a warm renderer: the
+// socket round trip the cell waits for. The renderer's own time is reported as
+// render-ms/op.
+func BenchmarkRender(b *testing.B) {
+	socket := startRenderer(b)
+	data := make([][2]float64, 200)
+	for i := range data {
+		x := float64(i)/25 - 4
+		data[i] = [2]float64{x, 1 / (1 + x*x)}
+	}
+	c := &Chart{Title: "bench", Width: 640, Height: 360, Option: map[string]any{
+		"title":   map[string]any{"text": "Cost C0 as w(L) varies", "subtext": "b(L) = 0.1, a(L−1) = 0.5, y = 1\n∂C0/∂w(L) = −0.08872"},
+		"tooltip": map[string]any{"trigger": "axis"}, "legend": map[string]any{"top": 60},
+		"grid":  map[string]any{"top": 110},
+		"xAxis": map[string]any{"type": "value", "name": "w(L)", "scale": true},
+		"yAxis": map[string]any{"type": "value", "name": "C0", "scale": true},
+		"series": []map[string]any{
+			{"type": "line", "name": "C0(w(L))", "showSymbol": false, "data": data},
+			{"type": "line", "name": "tangent", "data": [][2]float64{{-1, 0.6}, {1, 0.4}}},
+			{"type": "scatter", "name": "you are here", "data": [][2]float64{{0.8, 0.14}}},
+		},
+	}}
+	var own time.Duration
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		p, err := c.Render(socket, 10*time.Second)
+		if err != nil {
+			b.Fatal(err)
+		}
+		own += p.Duration
+	}
+	b.ReportMetric(float64(own.Microseconds())/1000/float64(b.N), "render-ms/op")
 }

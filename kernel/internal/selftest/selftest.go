@@ -42,6 +42,7 @@ var testSteps = []testStep{
 	{"unit", "go test ./...", func(r *testRun) error { return r.goCmd("test", "./...") }},
 	{"notebooks", "check and export notebooks/", (*testRun).checkAndExport},
 	{"offline", "browser: exported lessons, offline", (*testRun).offline},
+	{"pictures", "browser: chart pictures where scripts cannot draw", (*testRun).pictures},
 	{"live", "browser: every lesson run live in Jupyter", (*testRun).live},
 	{"classroom", "classroom", (*testRun).classroom},
 }
