@@ -3,10 +3,11 @@
 // Used by `go run ./kernel test`. Input: one JSON argument
 //   {"chromium": path, "screenshots": dir, "pages": [page, ...]}
 // where a page is
-//   {"name", "url", "offline", "noScript", "serve", "origin", "frontEnd", "scenario", "settings", "viewport", "ignore"}
+//   {"name", "url", "offline", "noScript", "serve", "print", "origin", "frontEnd", "scenario", "settings", "viewport", "ignore"}
 // offline:  the browser context has no network at all (exported pages opened from disk);
 // noScript: JavaScript is disabled (GitHub and nbviewer without scripts);
 // serve:    a file served at url; every other URL answers 404 (VS Code's ECharts);
+// print:    once checked, the page is printed to this PDF file;
 // origin:   only requests to this origin are allowed, others fail the check (live Jupyter);
 // frontEnd: "" (a static page), "lab", "notebook7" or "classic": the page is a notebook
 //           that is run with Run All before it is checked;
@@ -282,6 +283,17 @@ async function screenshots(page, spec) {
   return files;
 }
 
+// printPDF prints the page to spec.print as Chromium's print does (A4, print media),
+// once its charts are drawn. Each chart box gets a magenta border (rgb 255,0,255), so
+// that the check of the PDF can find every chart's place.
+async function printPDF(page, spec, result) {
+  await page.emulateMedia({ media: 'print' });
+  await page.addStyleTag({ content: '.chainrule-chart { border: 4px solid rgb(255,0,255) !important; box-sizing: border-box; margin: 8px 0; }' });
+  await waitFor(page, 'every chart being drawn for print', () => window.chainruleCheck.chartsSettled(), null, MINUTE);
+  await page.pdf({ path: spec.print, format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+  result.notes.push(`printed to ${spec.print.split('/').pop()}`);
+}
+
 // checkDrawn runs a live notebook (Run All) or waits for a static page, then requires
 // every chart drawn, every formula typeset and every slider working, with the checks of
 // the page's scenario. echartsLoads says how many times the page has loaded ECharts.
@@ -345,6 +357,7 @@ async function checkPage(browser, spec) {
     await page.goto(spec.url, { waitUntil: 'load', timeout: 2 * MINUTE });
     if (spec.scenario === 'pictures') await pictures(page, spec, result);
     else await checkDrawn(page, spec, result, () => echartsLoads);
+    if (spec.print) await printPDF(page, spec, result);
     if (job.screenshots) result.screenshots = await screenshots(page, spec);
   } catch (e) {
     result.problems.push(`could not check the page: ${e.message.split('\n')[0]}`);

@@ -133,6 +133,7 @@ func (c *Chart) html(opt []byte, svg string) string {
 		fmt.Fprintf(&b, `<p class="chainrule-chart-note" style="color:#888;font:13px sans-serif;padding:1em;">%s — %s</p>`, html.EscapeString(c.Title), UntrustedNote)
 	}
 	b.WriteString(`</div>`)
+	b.WriteString(printCSS)
 	b.WriteString(c.Controls)
 	fmt.Fprintf(&b, "<script>\n(function () {\nvar id = %q, option = %s, config = %s;\n", id, opt, cfg)
 	fmt.Fprintf(&b, "function ready(chart, box) {\n%s\n}\n", c.Script)
@@ -140,6 +141,13 @@ func (c *Chart) html(opt []byte, svg string) string {
 	b.WriteString("})();\n</script>")
 	return b.String()
 }
+
+// printCSS fits a drawn chart to the printed page: a page's column is narrower on paper
+// than on screen, and the chart's canvas keeps its screen size (no script runs between
+// laying out the page for print and printing it), so it is scaled down to the box's width.
+const printCSS = `<style>@media print { .chainrule-chart { break-inside: avoid; } ` +
+	`.chainrule-chart > div, .chainrule-chart canvas { max-width: 100% !important; } ` +
+	`.chainrule-chart canvas { height: auto !important; } }</style>`
 
 // Show displays the chart as the cell's output, or a box naming the problem. One
 // display_data carries the interactive chart with its picture inside (text/html), the

@@ -2,6 +2,7 @@ package selftest
 
 import (
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -20,7 +21,8 @@ import (
 //   - VS Code's situation: the HTML served with scripts running and every other URL,
 //     ECharts' among them, answered 404 (VS Code has no Jupyter server to load from);
 //   - nbviewer's and GitHub's: the HTML opened offline with JavaScript disabled;
-//   - nbconvert --to markdown: every chart's picture inline and extracted as a file.
+//   - nbconvert --to markdown: every chart's picture inline and extracted as a file;
+//   - print: the exported lesson printed to PDF by Chromium, every chart in it (printCheck).
 //
 // In the browser each chart must show its picture (200 inked pixels at least) with the
 // chart's title as text in it. VS Code and GitHub cannot be installed here.
@@ -57,11 +59,8 @@ func (r *testRun) pictures() error {
 	if err != nil {
 		return err
 	}
-	mdErr := r.markdownPictures(filepath.Join(dir, stem+".ipynb"), res[0].Charts)
-	if err := browser.Failures(res); err != nil {
-		return err
-	}
-	return mdErr
+	return errors.Join(browser.Failures(res), r.markdownPictures(filepath.Join(dir, stem+".ipynb"), res[0].Charts),
+		r.printCheck(lesson, dir))
 }
 
 // svgTitle finds the text of an SVG's first <text> element: ECharts draws the title first.
