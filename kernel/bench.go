@@ -17,5 +17,6 @@ func runBench(args []string) error {
 	if err != nil {
 		return err
 	}
+	install.StartChartRenderer(p)
 	return nbrun.Bench(p, inst.Jupyter, *runs)
 }

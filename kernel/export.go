@@ -23,6 +23,7 @@ func runExport(args []string) error {
 	if err != nil {
 		return err
 	}
+	install.StartChartRenderer(p)
 	dir := *outDir
 	if dir == "" {
 		dir = filepath.Join(p.OutDir(), "export")

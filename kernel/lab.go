@@ -28,6 +28,7 @@ func runLab(args []string) error {
 	if err != nil {
 		return err
 	}
+	install.StartChartRenderer(p)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opt := server.Options{Port: *port, Browser: !*noBrowser, UI: *ui, Open: "notebooks/00-welcome.ipynb"}

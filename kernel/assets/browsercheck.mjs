@@ -3,8 +3,11 @@
 // Used by `go run ./kernel test`. Input: one JSON argument
 //   {"chromium": path, "screenshots": dir, "pages": [page, ...]}
 // where a page is
-//   {"name", "url", "offline", "origin", "frontEnd", "scenario", "settings", "viewport", "ignore"}
+//   {"name", "url", "offline", "noScript", "serve", "print", "origin", "frontEnd", "scenario", "settings", "viewport", "ignore"}
 // offline:  the browser context has no network at all (exported pages opened from disk);
+// noScript: JavaScript is disabled (GitHub and nbviewer without scripts);
+// serve:    a file served at url; every other URL answers 404 (VS Code's ECharts);
+// print:    once checked, the page is printed to this PDF file;
 // origin:   only requests to this origin are allowed, others fail the check (live Jupyter);
 // frontEnd: "" (a static page), "lab", "notebook7" or "classic": the page is a notebook
 //           that is run with Run All before it is checked;
@@ -15,7 +18,7 @@
 //   {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshots": [...], "seconds"}.
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
 import { chromium } from 'playwright-core';
-import { pageChecks } from './pagecheck.mjs';
+import { pageChecks, pictureStates, pictureProblems } from './pagecheck.mjs';
 
 const job = JSON.parse(process.argv[2]);
 const MINUTE = 60000;
@@ -127,20 +130,51 @@ async function scrollThrough(page, result) {
   if (after.drawn !== after.total) result.problems.push(`after scrolling top to bottom, ${after.total - after.drawn} of ${after.total} charts are not drawn`);
 }
 
-// saved: a notebook saved with outputs by someone else is untrusted; every chart box must
-// say why it is blank and how to draw it, before Run All draws them.
+// poll evaluates fn in the page every 250 ms until it returns a truthy value, or fails
+// naming what never happened. Unlike waitFor, it works where the page's own scripts are
+// disabled.
+async function poll(page, what, fn, arg, timeout) {
+  for (const end = Date.now() + timeout; ;) {
+    if (await page.evaluate(fn, arg)) return;
+    if (Date.now() > end) throw new Error(`${what} did not happen within ${Math.round(timeout / 1000)} s`);
+    await new Promise((done) => setTimeout(done, 250));
+  }
+}
+
+const picturesLoaded = () => [...document.querySelectorAll('img.chainrule-chart-picture')].every((i) => i.complete);
+
+// saved: a notebook saved with outputs by someone else is untrusted: its scripts do not
+// run, so every chart box must show the chart's picture, saying how to get the live
+// chart, before Run All draws them.
 async function savedNotes(page, result) {
   await waitFor(page, 'the saved notebook opening with its kernel idle', panelReady, null, 2 * MINUTE);
-  const notes = await page.evaluate(() => [...document.querySelectorAll('.jp-Notebook .chainrule-chart')].map((b) => ({
-    drawn: b.querySelector('canvas') !== null, text: b.textContent })));
-  if (notes.length === 0) result.problems.push('the saved notebook shows no chart boxes');
-  notes.forEach((n, i) => {
-    if (n.drawn) result.problems.push(`saved chart ${i + 1} drew although its output is untrusted`);
-    else if (!/has not run/.test(n.text) || !/Trust Notebook/.test(n.text) || !/Run the cell/.test(n.text)) {
-      result.problems.push(`saved chart ${i + 1} does not say why it is blank and how to draw it: "${n.text.slice(0, 100)}"`);
-    }
+  await poll(page, 'the saved charts\' pictures loading', picturesLoaded, null, MINUTE);
+  const states = await page.evaluate(pictureStates);
+  result.problems.push(...pictureProblems(states).map((p) => `saved ${p}`));
+  states.forEach((s, i) => {
+    if (s.drawn) result.problems.push(`saved chart ${i + 1} was drawn by its script although its output is untrusted`);
+    if (s.picture && !/run the cell/i.test(s.tooltip)) result.problems.push(`saved chart ${i + 1}'s picture does not say how to get the live chart`);
   });
-  result.notes.push(`${notes.length} saved charts explained before Run All`);
+  result.notes.push(`${states.length} saved charts shown as pictures before Run All`);
+}
+
+// pictures: a page where the charts' script cannot draw them must show every chart's
+// picture: with scripts running and ECharts missing (VS Code), the script must give up
+// and keep the picture; with JavaScript disabled (GitHub, nbviewer) the picture is all.
+async function pictures(page, spec, result) {
+  if (!spec.noScript) {
+    await poll(page, 'every chart\'s script giving up', () => [...document.querySelectorAll('.chainrule-chart')]
+      .every((b) => b.getAttribute('data-drawn') || b.querySelector('.chainrule-chart-error')), null, 2 * MINUTE);
+  }
+  await poll(page, 'the pictures loading', picturesLoaded, null, MINUTE);
+  const states = await page.evaluate(pictureStates);
+  result.charts = states.length;
+  result.problems.push(...pictureProblems(states));
+  states.forEach((s, i) => {
+    if (!spec.noScript && s.drawn !== 'picture') result.problems.push(`chart ${i + 1}: the script left the box as "${s.drawn}", not its picture`);
+  });
+  const least = states.length ? Math.min(...states.map((s) => s.inked)) : 0;
+  result.notes.push(`${states.length} pictures, each with its title, ${least} inked pixels at least`);
 }
 
 // secondView: JupyterLab's "Create New View for Output" shows the first chart's output
@@ -249,10 +283,49 @@ async function screenshots(page, spec) {
   return files;
 }
 
+// printPDF prints the page to spec.print as Chromium's print does (A4, print media),
+// once its charts are drawn. Each chart box gets a magenta border (rgb 255,0,255), so
+// that the check of the PDF can find every chart's place.
+async function printPDF(page, spec, result) {
+  await page.emulateMedia({ media: 'print' });
+  await page.addStyleTag({ content: '.chainrule-chart { border: 4px solid rgb(255,0,255) !important; box-sizing: border-box; margin: 8px 0; }' });
+  await waitFor(page, 'every chart being drawn for print', () => window.chainruleCheck.chartsSettled(), null, MINUTE);
+  await page.pdf({ path: spec.print, format: 'A4', printBackground: true, margin: { top: '12mm', bottom: '12mm', left: '10mm', right: '10mm' } });
+  result.notes.push(`printed to ${spec.print.split('/').pop()}`);
+}
+
+// checkDrawn runs a live notebook (Run All) or waits for a static page, then requires
+// every chart drawn, every formula typeset and every slider working, with the checks of
+// the page's scenario. echartsLoads says how many times the page has loaded ECharts.
+async function checkDrawn(page, spec, result, echartsLoads) {
+  if (spec.scenario === 'saved') await savedNotes(page, result);
+  if (spec.frontEnd === 'classic') await runAllClassic(page);
+  else if (spec.frontEnd) await runAllJupyterLab(page, spec);
+  if (spec.scenario === 'scroll') await scrollThrough(page, result);
+  if (spec.scenario === 'reveal') await reveal(page, result);
+  await waitForCharts(page);
+  if (spec.frontEnd) await waitForMath(page); // exported pages typeset with KaTeX as they load
+  if (scenarios[spec.scenario]) await scenarios[spec.scenario](page, result);
+  const moved = await page.evaluate(() => window.chainruleCheck.moveSliders());
+  result.sliders = moved.sliders;
+  result.problems.push(...moved.problems);
+  const found = await page.evaluate(() => window.chainruleCheck.inspect());
+  Object.assign(result, { charts: found.charts, formulas: found.formulas });
+  result.problems.push(...found.problems);
+  if (spec.scenario === 'dark') {
+    result.problems.push(...await page.evaluate(() => window.chainruleCheck.readability()));
+    result.notes.push('charts readable under JupyterLab Dark');
+  }
+  if (spec.frontEnd && found.charts > 0 && echartsLoads() !== 1) {
+    result.problems.push(`ECharts was loaded ${echartsLoads()} times; it must load once per page`);
+  }
+}
+
 async function checkPage(browser, spec) {
   const started = Date.now();
   const result = { name: spec.name, ok: false, problems: [], notes: [], charts: 0, formulas: 0, sliders: 0, screenshots: [] };
-  const context = await browser.newContext({ offline: !!spec.offline, viewport: spec.viewport || { width: 1280, height: 1000 } });
+  const context = await browser.newContext({ offline: !!spec.offline, javaScriptEnabled: !spec.noScript,
+    viewport: spec.viewport || { width: 1280, height: 1000 } });
   await context.addInitScript(pageChecks);
   const page = await context.newPage();
   let echartsLoads = 0, closing = false;
@@ -274,30 +347,17 @@ async function checkPage(browser, spec) {
       return route.abort();
     });
   }
+  if (spec.serve) {
+    await context.route('**/*', (route) => (route.request().url() === spec.url
+      ? route.fulfill({ path: spec.serve, contentType: 'text/html' })
+      : route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' })));
+  }
   try {
     await storeSettings(context, spec);
     await page.goto(spec.url, { waitUntil: 'load', timeout: 2 * MINUTE });
-    if (spec.scenario === 'saved') await savedNotes(page, result);
-    if (spec.frontEnd === 'classic') await runAllClassic(page);
-    else if (spec.frontEnd) await runAllJupyterLab(page, spec);
-    if (spec.scenario === 'scroll') await scrollThrough(page, result);
-    if (spec.scenario === 'reveal') await reveal(page, result);
-    await waitForCharts(page);
-    if (spec.frontEnd) await waitForMath(page); // exported pages typeset with KaTeX as they load
-    if (scenarios[spec.scenario]) await scenarios[spec.scenario](page, result);
-    const moved = await page.evaluate(() => window.chainruleCheck.moveSliders());
-    result.sliders = moved.sliders;
-    result.problems.push(...moved.problems);
-    const found = await page.evaluate(() => window.chainruleCheck.inspect());
-    Object.assign(result, { charts: found.charts, formulas: found.formulas });
-    result.problems.push(...found.problems);
-    if (spec.scenario === 'dark') {
-      result.problems.push(...await page.evaluate(() => window.chainruleCheck.readability()));
-      result.notes.push('charts readable under JupyterLab Dark');
-    }
-    if (spec.frontEnd && found.charts > 0 && echartsLoads !== 1) {
-      result.problems.push(`ECharts was loaded ${echartsLoads} times; it must load once per page`);
-    }
+    if (spec.scenario === 'pictures') await pictures(page, spec, result);
+    else await checkDrawn(page, spec, result, () => echartsLoads);
+    if (spec.print) await printPDF(page, spec, result);
     if (job.screenshots) result.screenshots = await screenshots(page, spec);
   } catch (e) {
     result.problems.push(`could not check the page: ${e.message.split('\n')[0]}`);

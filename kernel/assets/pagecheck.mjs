@@ -139,3 +139,51 @@ export function pageChecks() {
     texLeft: () => rawTeX().length === 0,
   };
 }
+
+// pictureStates describes, for every chart box, the static picture inside it: whether
+// it is there and loaded, how many of its pixels are inked (not near-white), the texts
+// its SVG draws, and the chart's title (the picture's alt). Self-contained, and run with
+// page.evaluate: it must work in a page whose own scripts are disabled.
+export function pictureStates() {
+  return [...document.querySelectorAll('.chainrule-chart')].map((box) => {
+    const img = box.querySelector('img.chainrule-chart-picture');
+    const state = { drawn: box.getAttribute('data-drawn'), picture: !!img, loaded: false, inked: 0, texts: [], title: '', tooltip: '', shown: 0 };
+    if (!img) return state;
+    Object.assign(state, { title: img.alt, tooltip: img.title, shown: img.getBoundingClientRect().width, loaded: img.complete && img.naturalWidth > 0 });
+    if (state.loaded) {
+      const c = document.createElement('canvas');
+      c.width = img.naturalWidth;
+      c.height = img.naturalHeight;
+      const ctx = c.getContext('2d');
+      ctx.drawImage(img, 0, 0);
+      const data = ctx.getImageData(0, 0, c.width, c.height).data;
+      for (let p = 0; p < data.length; p += 4) {
+        if (data[p + 3] > 0 && (data[p] < 235 || data[p + 1] < 235 || data[p + 2] < 235)) state.inked++;
+      }
+    }
+    const m = /^data:image\/svg\+xml;base64,(.*)$/.exec(img.getAttribute('src') || '');
+    if (m) {
+      const svg = new TextDecoder().decode(Uint8Array.from(atob(m[1]), (ch) => ch.charCodeAt(0)));
+      const doc = new DOMParser().parseFromString(svg, 'image/svg+xml');
+      state.texts = [...doc.querySelectorAll('text')].map((t) => t.textContent.trim());
+    }
+    return state;
+  });
+}
+
+// pictureProblems lists what is wrong with the pictures pictureStates described: each
+// chart must show a loaded picture of at least 200 inked pixels, not shrunk below half
+// its size, with the chart's title drawn in it as text.
+export function pictureProblems(states) {
+  const problems = [];
+  states.forEach((s, i) => {
+    const name = `chart ${i + 1}${s.title ? ` ("${s.title}")` : ''}`;
+    if (!s.picture) problems.push(`${name} has no picture`);
+    else if (!s.loaded) problems.push(`${name}'s picture did not load`);
+    else if (s.inked < 200) problems.push(`${name}'s picture has ${s.inked} inked pixels`);
+    else if (!s.title || !s.texts.includes(s.title)) problems.push(`${name}'s picture does not draw its title (texts: ${s.texts.slice(0, 3).join(' | ')})`);
+    else if (s.shown < 320) problems.push(`${name}'s picture is shown ${Math.round(s.shown)} px wide, too small to read`);
+  });
+  if (states.length === 0) problems.push('the page shows no charts');
+  return problems;
+}

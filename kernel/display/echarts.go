@@ -1,6 +1,7 @@
 package display
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html"
@@ -29,6 +30,13 @@ const UntrustedNote = "this chart is drawn by a script that has not run. Jupyter
 	"produced in this session, not in outputs saved in the notebook. Run the cell (or Run All), or trust the " +
 	"notebook: “Trust Notebook” in JupyterLab's command palette (Ctrl+Shift+C), File → Trust Notebook in classic " +
 	"Notebook, or `jupyter trust NOTEBOOK` in a terminal."
+
+// PictureClass is the class of the chart's picture inside its box.
+const PictureClass = "chainrule-chart-picture"
+
+// PictureNote is the picture's tooltip: what it is, and how to get the live chart.
+const PictureNote = "A picture of the chart. Where Jupyter runs the cell's script, the interactive chart is drawn over it " +
+	"(a saved notebook: run the cell, or trust the notebook)."
 
 var chartCount atomic.Int64
 
@@ -79,22 +87,38 @@ type Chart struct {
 	Err error
 }
 
-// HTML returns the chart's box and the script that draws it. The script uses the page's
-// ECharts when there is one (exported pages inline it once); otherwise it loads the file
-// from the Jupyter server once per page and shares it between charts. If ECharts cannot
-// be loaded, the box says why instead of staying blank. Before the script runs (Jupyter
-// does not run scripts of untrusted outputs) the box says how to draw it.
+// HTML returns the chart's box and the script that draws it, without a picture.
 func (c *Chart) HTML() (string, error) {
+	opt, err := c.option()
+	if err != nil {
+		return "", err
+	}
+	return c.html(opt, ""), nil
+}
+
+// option checks the chart and returns its option as JSON.
+func (c *Chart) option() ([]byte, error) {
 	if c.Err != nil {
-		return "", c.Err
+		return nil, c.Err
 	}
 	opt, err := json.Marshal(c.Option)
 	if err != nil {
-		return "", fmt.Errorf("chart %q: option cannot be encoded: %w", c.Title, err)
+		return nil, fmt.Errorf("chart %q: option cannot be encoded: %w", c.Title, err)
 	}
 	if c.Width <= 0 || c.Height <= 0 {
-		return "", fmt.Errorf("chart %q: size %d×%d must be positive", c.Title, c.Width, c.Height)
+		return nil, fmt.Errorf("chart %q: size %d×%d must be positive", c.Title, c.Width, c.Height)
 	}
+	return opt, nil
+}
+
+// html returns the chart's box and the script that draws it. The script uses the page's
+// ECharts when there is one (exported pages inline it once); otherwise it loads the file
+// from the Jupyter server once per page and shares it between charts. Until the script
+// has drawn (Jupyter does not run scripts of untrusted outputs; GitHub strips them) the
+// box shows svg, the chart's picture (its alt text the chart's title), when there is
+// one, else says how to draw it. If
+// ECharts cannot be loaded, the picture stays; without one, the box says why.
+func (c *Chart) html(opt []byte, svg string) string {
 	libURL, why := EChartsURL()
 	cfg, _ := json.Marshal(map[string]string{"url": libURL, "why": why})
 	id := fmt.Sprintf("chainrule-chart-%d-%d", os.Getpid(), chartCount.Add(1))
@@ -102,23 +126,56 @@ func (c *Chart) HTML() (string, error) {
 	// The box has no id: an output shown in two views (JupyterLab's "Create New View
 	// for Output") holds it twice, and each view's script finds the box beside it.
 	fmt.Fprintf(&b, `<div class="%s" data-chart="%s" style="width:%dpx;max-width:100%%;height:%dpx;">`, ChartClass, id, c.Width, c.Height)
-	fmt.Fprintf(&b, `<p class="chainrule-chart-note" style="color:#888;font:13px sans-serif;padding:1em;">%s — %s</p></div>`, html.EscapeString(c.Title), UntrustedNote)
+	if svg != "" {
+		fmt.Fprintf(&b, `<img class="%s" src="data:image/svg+xml;base64,%s" alt="%s" title="%s" width="%d" height="%d" style="display:block;max-width:100%%;height:auto;">`,
+			PictureClass, base64.StdEncoding.EncodeToString([]byte(svg)), html.EscapeString(c.shownTitle(opt)), html.EscapeString(PictureNote), c.Width, c.Height)
+	} else {
+		fmt.Fprintf(&b, `<p class="chainrule-chart-note" style="color:#888;font:13px sans-serif;padding:1em;">%s — %s</p>`, html.EscapeString(c.Title), UntrustedNote)
+	}
+	b.WriteString(`</div>`)
+	b.WriteString(printCSS)
 	b.WriteString(c.Controls)
 	fmt.Fprintf(&b, "<script>\n(function () {\nvar id = %q, option = %s, config = %s;\n", id, opt, cfg)
 	fmt.Fprintf(&b, "function ready(chart, box) {\n%s\n}\n", c.Script)
 	b.WriteString(loaderJS)
 	b.WriteString("})();\n</script>")
-	return b.String(), nil
+	return b.String()
 }
 
-// Show displays the chart as the cell's output, or a box naming the problem.
+// printCSS fits a drawn chart to the printed page: a page's column is narrower on paper
+// than on screen, and the chart's canvas keeps its screen size (no script runs between
+// laying out the page for print and printing it), so it is scaled down to the box's width.
+const printCSS = `<style>@media print { .chainrule-chart { break-inside: avoid; } ` +
+	`.chainrule-chart > div, .chainrule-chart canvas { max-width: 100% !important; } ` +
+	`.chainrule-chart canvas { height: auto !important; } }</style>`
+
+// Show displays the chart as the cell's output, or a box naming the problem. One
+// display_data carries the interactive chart with its picture inside (text/html), the
+// picture alone (image/svg+xml) and a line naming the chart and its series
+// (text/plain). Outside a notebook only the line is printed.
 func (c *Chart) Show() {
-	h, err := c.HTML()
+	opt, err := c.option()
 	if err != nil {
 		Error(err)
 		return
 	}
-	send(map[protocol.MIMEType]any{protocol.MIMETextHTML: h, protocol.MIMETextPlain: "[chart: " + c.Title + "]"})
+	svg := ""
+	if InNotebook() {
+		svg = c.picture()
+	}
+	send(c.mimeData(opt, svg))
+}
+
+// mimeData is what Show sends for the chart with option opt and picture svg ("" for none).
+func (c *Chart) mimeData(opt []byte, svg string) map[protocol.MIMEType]any {
+	data := map[protocol.MIMEType]any{
+		protocol.MIMETextHTML:  c.html(opt, svg),
+		protocol.MIMETextPlain: c.plainText(opt),
+	}
+	if svg != "" {
+		data[protocol.MIMEImageSVG] = svg
+	}
+	return data
 }
 
 // Error shows err in a red box where the output would have been.
@@ -160,9 +217,17 @@ function findBox() {
 function escapeHTML(s) {
   return String(s).replace(/[&<>]/g, function (c) { return {'&': '&amp;', '<': '&lt;', '>': '&gt;'}[c]; });
 }
+// fail keeps the chart's picture when it has one (the box is then data-drawn="picture",
+// with the reason in its tooltip), else says in the box why the chart is not drawn.
 function fail(box, why) {
+  var reason = (why && why.message) || String(why);
+  if (box.querySelector('.chainrule-chart-picture')) {
+    box.setAttribute('data-drawn', 'picture');
+    box.title = 'This is a picture of the chart: the interactive chart could not be drawn (' + reason + ').';
+    return;
+  }
   box.innerHTML = '<p class="chainrule-chart-error" style="color:#a33;font:13px sans-serif;padding:1em;">Chart not drawn: ' +
-    escapeHTML((why && why.message) || why) + '</p>';
+    escapeHTML(reason) + '</p>';
 }
 function baseURL() {
   var cfg = document.getElementById('jupyter-config-data');

@@ -169,6 +169,7 @@ func captureStdout(t *testing.T, f func()) (stdout, stderr string) {
 // sync request follows it and its acknowledgement is awaited), in the order
 // the cell made them, with sync numbers 1, 2, 3.
 func TestPipeOutputsInOrderEachSynced(t *testing.T) {
+	noRenderer(t)
 	k := startFakeKernel(t, false)
 	stdout, _ := captureStdout(t, func() {
 		HTML("<b>one</b>")
@@ -191,7 +192,7 @@ func TestPipeOutputsInOrderEachSynced(t *testing.T) {
 	if outs[1][protocol.MIMETextMarkdown] != "$two$" || outs[1][protocol.MIMETextPlain] != "$two$" {
 		t.Errorf("second output %v, want the Markdown with its plain text", outs[1])
 	}
-	if h, _ := outs[2][protocol.MIMETextHTML].(string); !strings.Contains(h, ChartClass) || outs[2][protocol.MIMETextPlain] != "[chart: three]" {
+	if h, _ := outs[2][protocol.MIMETextHTML].(string); !strings.Contains(h, ChartClass) || outs[2][protocol.MIMETextPlain] != "[chart] three" {
 		t.Errorf("third output %v, want the chart", outs[2])
 	}
 }

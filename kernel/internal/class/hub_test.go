@@ -141,7 +141,8 @@ func TestClassKernelspec(t *testing.T) {
 	}
 	for k, want := range map[string]string{
 		display.EChartsPathEnv: "static/echarts.min.js", "GOPROXY": "off",
-		"GOMODCACHE": "/opt/backprop-class/gomodcache", "GOTOOLCHAIN": "local",
+		display.EChartsFileEnv: "/opt/backprop-class/static/echarts.min.js",
+		"GOMODCACHE":           "/opt/backprop-class/gomodcache", "GOTOOLCHAIN": "local",
 	} {
 		if spec.Env[k] != want {
 			t.Errorf("env %s = %q, want %q", k, spec.Env[k], want)

@@ -465,6 +465,7 @@ func (c Install) kernelspec(p *checkout.Checkout) (*install.Kernelspec, error) {
 			"GOMODCACHE":             c.modcache(),
 			"GOTOOLCHAIN":            "local",
 			display.EChartsPathEnv:   echartsStatic,
+			display.EChartsFileEnv:   filepath.Join(c.static(), "echarts.min.js"), // the chart renderer's
 			display.CheckoutEnv:      c.module(),
 			"BACKPROP_CLASS_INSTALL": c.Dir,
 		}, p.Root)

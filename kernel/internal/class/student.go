@@ -21,6 +21,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/chainrule-go/backprop/kernel/display"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/procs"
 )
@@ -184,10 +185,27 @@ func StudentKernel(args []string) error {
 	// GoNB compiles each cell in a folder under TMPDIR; lesson 07 keeps its trained
 	// network there too. Each student has their own.
 	os.Setenv("TMPDIR", tmp)
+	startRenderer(tmp, state)
 	gonb := exec.Command(filepath.Join(c.bin(), "gonb"), "--kernel", args[0], "-go_work="+c.module(),
 		"-logtostderr=false", "-stderrthreshold=WARNING", "-log_file="+filepath.Join(state, "gonb.log"))
 	gonb.Stdin, gonb.Stdout, gonb.Stderr = os.Stdin, os.Stdout, os.Stderr
 	return superviseKernel(gonb)
+}
+
+// startRenderer starts the student's warm chart renderer (see kernel/display) beside
+// their kernel, in this session, so that it ends with the kernel; without it, charts
+// show without their pictures, and the kernel's log says why.
+func startRenderer(tmp, state string) {
+	bundle, err := display.EChartsFile()
+	if err == nil {
+		var p *os.Process
+		if p, err = display.StartRenderer(filepath.Join(tmp, display.RendererSocketName), bundle, os.Getpid(), false); err == nil {
+			go p.Wait()
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "backprop-class: the chart renderer: %v (charts show without their pictures)\n", err)
+	}
 }
 
 // superviseKernel runs the kernel as a child, passes the signals Jupyter sends on to

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/chainrule-go/backprop/kernel/display"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
 	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
@@ -168,11 +169,13 @@ func firstHeading(page, fallback string) string {
 }
 
 // portablePage makes an nbconvert page work from disk with no network: it removes
-// external scripts and stylesheets, inlines ECharts and KaTeX once in <head>,
+// external scripts and stylesheets and the charts' pictures (the page draws every
+// chart itself, and a lesson's pictures can weigh megabytes), inlines ECharts and KaTeX once in <head>,
 // typesets the formulas with KaTeX, titles the page, and points links between
 // lessons at their exported pages.
 func portablePage(page, title string, a *pageAssets) (string, error) {
 	page = externalScriptRe.ReplaceAllString(page, "")
+	page = pictureRe.ReplaceAllString(page, "")
 	page = mathjaxConfigRe.ReplaceAllString(page, "")
 	page = externalLinkRe.ReplaceAllString(page, "")
 	page = titleRe.ReplaceAllLiteralString(page, "<title>"+html.EscapeString(title)+"</title>")
@@ -205,6 +208,10 @@ renderMathInElement(document.body, {
 	}
 	return page, nil
 }
+
+// pictureRe matches a chart's picture inside its box (see display.Chart's HTML), its
+// attributes in any order: nbconvert writes them sorted.
+var pictureRe = regexp.MustCompile(`<img\s[^>]*\bclass="` + regexp.QuoteMeta(display.PictureClass) + `"[^>]*>`)
 
 var externalRefRe = regexp.MustCompile(`(?i)(<script[^>]*\ssrc=|<link[^>]*\shref=|<img[^>]*\ssrc=|<iframe[^>]*\ssrc=)["']?((https?:)?//|file:)[^"' >]*|file://[^"' )<]*`)
 

@@ -23,6 +23,7 @@ const nbconvertLike = `<!DOCTYPE html>
 </head><body>
 <h1 id="One">01 · One neuron<a class="anchor-link" href="#One">¶</a></h1>
 <p>Cost $C_0$; next: <a href="02-chain-rule.ipynb">lesson 2</a>, <a href="https://example.org/x.ipynb">elsewhere</a>.</p>
+<div class="chainrule-chart" data-chart="c-1"><img alt="Cost" class="chainrule-chart-picture" src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4="></div>
 </body></html>`
 
 func testAssets(t *testing.T) *pageAssets {
@@ -47,7 +48,7 @@ func TestPortablePage(t *testing.T) {
 	if ref := externalReference(page); ref != "" {
 		t.Errorf("page still refers to %s", ref)
 	}
-	for _, gone := range []string{"file://", "require.min.js", "MathJax.Hub", "<title>01-x</title>"} {
+	for _, gone := range []string{"file://", "require.min.js", "MathJax.Hub", "<title>01-x</title>", "PHN2Zz48L3N2Zz4="} {
 		if strings.Contains(page, gone) {
 			t.Errorf("page still contains %q", gone)
 		}
@@ -58,6 +59,7 @@ func TestPortablePage(t *testing.T) {
 		`href="https://example.org/x.ipynb"`, // only links between lessons change
 		"renderMathInElement(document.body",
 		"data:font/woff2;base64,",
+		`<div class="chainrule-chart" data-chart="c-1"></div>`, // the box stays; the page draws the chart in it
 	} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)

@@ -222,3 +222,18 @@ func Installed(p *checkout.Checkout) (*Jupyter, error) {
 	}
 	return j, nil
 }
+
+// Pdftoppm finds poppler's pdftoppm, which the print check turns PDF pages into
+// pictures with, installing Debian's poppler-utils as root with apt-get.
+func Pdftoppm(p *checkout.Checkout) (string, error) {
+	const what = "pdftoppm (print check)"
+	if path, err := exec.LookPath("pdftoppm"); err == nil {
+		checkout.Status(what, path)
+		return path, nil
+	}
+	if err := AptGet(p, what, "under a minute", "poppler-utils"); err != nil {
+		return "", fmt.Errorf("the print check needs pdftoppm, which is not installed (%v).\n"+
+			"Install it (Debian or Ubuntu: sudo apt-get install -y poppler-utils) and run the command again", err)
+	}
+	return exec.LookPath("pdftoppm")
+}

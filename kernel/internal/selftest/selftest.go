@@ -42,6 +42,7 @@ var testSteps = []testStep{
 	{"unit", "go test ./...", func(r *testRun) error { return r.goCmd("test", "./...") }},
 	{"notebooks", "check and export notebooks/", (*testRun).checkAndExport},
 	{"offline", "browser: exported lessons, offline", (*testRun).offline},
+	{"pictures", "browser: chart pictures where scripts cannot draw", (*testRun).pictures},
 	{"live", "browser: every lesson run live in Jupyter", (*testRun).live},
 	{"classroom", "classroom", (*testRun).classroom},
 }
@@ -76,6 +77,7 @@ func Run(only []string, timeout time.Duration) error {
 	if err != nil {
 		return err
 	}
+	install.StartChartRenderer(p)
 	r := &testRun{p: p, inst: inst, timeout: timeout}
 	// Chromium comes first: the unit tests of the browser check need it too.
 	if r.chromium, err = install.Chromium(p); err != nil {
