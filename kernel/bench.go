@@ -13,10 +13,9 @@ func runBench(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	p, inst, err := install.Here()
+	p, inst, err := install.ForKernels()
 	if err != nil {
 		return err
 	}
-	install.StartChartRenderer(p)
 	return nbrun.Bench(p, inst.Jupyter, *runs)
 }

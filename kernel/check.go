@@ -19,7 +19,6 @@ func runCheck(args []string) error {
 	if err != nil {
 		return err
 	}
-	install.StartChartRenderer(p)
 	results, err := nbrun.Execute(p, inst.Jupyter, notebooks, nbrun.Options{Timeout: *timeout})
 	if err != nil {
 		return err

@@ -23,7 +23,6 @@ func runExport(args []string) error {
 	if err != nil {
 		return err
 	}
-	install.StartChartRenderer(p)
 	dir := *outDir
 	if dir == "" {
 		dir = filepath.Join(p.OutDir(), "export")

@@ -24,11 +24,10 @@ func runLab(args []string) error {
 	if *ui != "lab" && *ui != "notebook" {
 		return fmt.Errorf("--ui %q: choose lab (JupyterLab) or notebook (Notebook 7)", *ui)
 	}
-	p, inst, err := install.Here()
+	p, inst, err := install.ForKernels()
 	if err != nil {
 		return err
 	}
-	install.StartChartRenderer(p)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	opt := server.Options{Port: *port, Browser: !*noBrowser, UI: *ui, Open: "notebooks/00-welcome.ipynb"}

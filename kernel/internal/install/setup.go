@@ -39,8 +39,19 @@ func Here() (*checkout.Checkout, *Installation, error) {
 	return p, inst, err
 }
 
+// ForKernels is Here for a command that runs kernels (lab, bench): it also
+// starts the chart renderer those kernels use (StartChartRenderer).
+func ForKernels() (*checkout.Checkout, *Installation, error) {
+	p, inst, err := Here()
+	if err == nil {
+		StartChartRenderer(p)
+	}
+	return p, inst, err
+}
+
 // ForNotebooks finds the checkout, resolves the notebooks that args name
-// (every lesson when none) before anything slow, and sets the checkout up.
+// (every lesson when none) before anything slow, sets the checkout up, and
+// starts the chart renderer the notebooks' kernels use.
 func ForNotebooks(args []string) (*checkout.Checkout, []string, *Installation, error) {
 	p, err := checkout.Here()
 	if err != nil {
@@ -51,6 +62,9 @@ func ForNotebooks(args []string) (*checkout.Checkout, []string, *Installation, e
 		return nil, nil, nil, err
 	}
 	inst, err := Setup(p)
+	if err == nil {
+		StartChartRenderer(p)
+	}
 	return p, notebooks, inst, err
 }
 
