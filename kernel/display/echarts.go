@@ -81,7 +81,8 @@ type Chart struct {
 	// Script, if set, is JavaScript run once the chart is drawn, with `chart`
 	// (the ECharts instance) and `box` (its div) in scope — for sliders and the like.
 	Script string
-	// Controls is HTML placed under the chart box (for example a slider the Script wires up).
+	// Controls is HTML placed right after the chart box (for example a slider the Script
+	// wires up, finding it as box.nextElementSibling).
 	Controls string
 	// Err, when set, is why the chart could not be built (bad input); Show displays it instead.
 	Err error
@@ -133,8 +134,8 @@ func (c *Chart) html(opt []byte, svg string) string {
 		fmt.Fprintf(&b, `<p class="chainrule-chart-note" style="color:#888;font:13px sans-serif;padding:1em;">%s — %s</p>`, html.EscapeString(c.Title), UntrustedNote)
 	}
 	b.WriteString(`</div>`)
+	b.WriteString(c.Controls) // right after the box: scripts find them as box.nextElementSibling
 	b.WriteString(printCSS)
-	b.WriteString(c.Controls)
 	fmt.Fprintf(&b, "<script>\n(function () {\nvar id = %q, option = %s, config = %s;\n", id, opt, cfg)
 	fmt.Fprintf(&b, "function ready(chart, box) {\n%s\n}\n", c.Script)
 	b.WriteString(loaderJS)

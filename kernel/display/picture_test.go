@@ -230,3 +230,20 @@ func BenchmarkRender(b *testing.B) {
 	}
 	b.ReportMetric(float64(own.Microseconds())/1000/float64(b.N), "render-ms/op")
 }
+
+// A chart's controls (lesson 02's slider) come right after its box, with or
+// without a picture: the chart's script finds them as box.nextElementSibling.
+func TestControlsFollowTheBox(t *testing.T) {
+	c := lineChart()
+	c.Controls = `<div class="my-controls"><input type="range"></div>`
+	opt, err := c.option()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, svg := range []string{"", "<svg></svg>"} {
+		h := c.html(opt, svg)
+		if !strings.Contains(h, `</div>`+c.Controls) {
+			t.Errorf("picture %q: the controls do not follow the box's closing tag:\n%s", svg, h)
+		}
+	}
+}
