@@ -114,18 +114,8 @@ func graph(name string, out *autodiff.Value, yours map[string]float64, reveal bo
 				Label: &opts.Label{Show: opts.Bool(false)}})
 		}
 	}
-	sub := "each node: its name, its value, and ∂ (its gradient ∂out/∂node); hover over an edge for its local derivative"
-	if yours != nil {
-		sub = fmt.Sprintf("%d of your %d gradients agree with the graph's", right, len(yours))
-		if len(wrong) > 0 {
-			sub += "; ✗ " + strings.Join(wrong, ", ")
-		}
-		if !reveal {
-			sub += ". A node shows its gradient once yours for it agrees."
-		}
-	}
 	opt := &option{
-		Title:   []opts.Title{title("Computation graph: values and gradients", wrapText(sub, 100))},
+		Title:   []opts.Title{title("Computation graph: values and gradients", wrapText(graphSubtitle(yours, right, wrong, reveal), 100))},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		Series: []series{{
 			Type: "graph", Name: "computation graph", Layout: "none", Data: data, Links: links,
@@ -144,6 +134,22 @@ func graph(name string, out *autodiff.Value, yours map[string]float64, reveal bo
 	c := newChart("Computation graph", opt)
 	c.Height = max(defaultHeight, int(height)+170)
 	return c
+}
+
+// graphSubtitle says what the nodes show, or, when the learner gave gradients
+// (yours), how many of them agree (right) and which are wrong.
+func graphSubtitle(yours map[string]float64, right int, wrong []string, reveal bool) string {
+	if yours == nil {
+		return "each node: its name, its value, and ∂ (its gradient ∂out/∂node); hover over an edge for its local derivative"
+	}
+	sub := fmt.Sprintf("%d of your %d gradients agree with the graph's", right, len(yours))
+	if len(wrong) > 0 {
+		sub += "; ✗ " + strings.Join(wrong, ", ")
+	}
+	if !reveal {
+		sub += ". A node shows its gradient once yours for it agrees."
+	}
+	return sub
 }
 
 // graphNodeOf is v's node in the graph, without its name and place: its label
