@@ -138,20 +138,7 @@ func (m *MLP) Cost(data []mathx.Example) (*Value, error) {
 
 // Gradient returns the parameters' Grads in mathx's layout, as
 // Network.Gradient would: call Backward on a Cost first.
-func (m *MLP) Gradient() mathx.Gradient {
-	var g mathx.Gradient
-	for l := range m.W {
-		var dw, db []float64
-		for j, row := range m.W[l] {
-			for _, w := range row {
-				dw = append(dw, w.Grad)
-			}
-			db = append(db, m.B[l][j].Grad)
-		}
-		g.DC_dw, g.DC_db = append(g.DC_dw, dw), append(g.DC_db, db)
-	}
-	return g
-}
+func (m *MLP) Gradient() mathx.Gradient { return gradientOf(m.W, m.B) }
 
 // Network returns a mathx network with the MLP's activations and its
 // parameters' current values, for comparing the two.

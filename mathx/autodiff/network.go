@@ -76,15 +76,19 @@ func FromNetwork(n *mathx.Network, ex mathx.Example) (NetworkGraph, error) {
 
 // Gradient returns the gradients of the graph's weights and biases in
 // mathx's layout, as Network.Backprop would: call C0.Backward() first.
-func (g NetworkGraph) Gradient() mathx.Gradient {
+func (g NetworkGraph) Gradient() mathx.Gradient { return gradientOf(g.W, g.B) }
+
+// gradientOf returns the Grads of the weights W[l−1][j][k] and biases
+// B[l−1][j] in mathx's layout: layer by layer, each layer's weights row by row.
+func gradientOf(W [][][]*Value, B [][]*Value) mathx.Gradient {
 	var out mathx.Gradient
-	for l := range g.W {
+	for l := range W {
 		var dw, db []float64
-		for j, row := range g.W[l] {
+		for j, row := range W[l] {
 			for _, w := range row {
 				dw = append(dw, w.Grad)
 			}
-			db = append(db, g.B[l][j].Grad)
+			db = append(db, B[l][j].Grad)
 		}
 		out.DC_dw, out.DC_db = append(out.DC_dw, dw), append(out.DC_db, db)
 	}
