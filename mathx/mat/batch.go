@@ -11,22 +11,12 @@ import "fmt"
 // Columns returns the matrix whose column i is vs[i]: the batch's vectors
 // side by side, with as many rows as each vector has entries.
 func Columns(vs ...[]float64) [][]float64 {
-	if len(vs) == 0 {
-		return nil
-	}
-	out := make([][]float64, len(vs[0]))
-	for r := range out {
-		out[r] = make([]float64, len(vs))
-	}
 	for i, v := range vs {
-		if len(v) != len(out) {
-			panic(fmt.Sprintf("mat.Columns: vector %d has %d entries, vector 0 has %d", i, len(v), len(out)))
-		}
-		for r := range v {
-			out[r][i] = v[r]
+		if len(v) != len(vs[0]) {
+			panic(fmt.Sprintf("mat.Columns: vector %d has %d entries, vector 0 has %d", i, len(v), len(vs[0])))
 		}
 	}
-	return out
+	return Transpose(vs) // the vectors as rows, turned into columns
 }
 
 // Column returns column i of M as a vector.
@@ -89,24 +79,10 @@ func RowSums(m [][]float64) []float64 {
 }
 
 // AddM returns A + B, entry by entry.
-func AddM(a, b [][]float64) [][]float64 {
-	sameShape("AddM", a, b)
-	out := make([][]float64, len(a))
-	for r := range a {
-		out[r] = Add(a[r], b[r])
-	}
-	return out
-}
+func AddM(a, b [][]float64) [][]float64 { return rowByRow("AddM", a, b, Add) }
 
 // SubM returns A − B, entry by entry.
-func SubM(a, b [][]float64) [][]float64 {
-	sameShape("SubM", a, b)
-	out := make([][]float64, len(a))
-	for r := range a {
-		out[r] = Sub(a[r], b[r])
-	}
-	return out
-}
+func SubM(a, b [][]float64) [][]float64 { return rowByRow("SubM", a, b, Sub) }
 
 // ScaleM returns c·M.
 func ScaleM(c float64, m [][]float64) [][]float64 {
@@ -118,14 +94,7 @@ func ScaleM(c float64, m [][]float64) [][]float64 {
 }
 
 // HadamardM returns A ⊙ B, the product entry by entry.
-func HadamardM(a, b [][]float64) [][]float64 {
-	sameShape("HadamardM", a, b)
-	out := make([][]float64, len(a))
-	for r := range a {
-		out[r] = Hadamard(a[r], b[r])
-	}
-	return out
-}
+func HadamardM(a, b [][]float64) [][]float64 { return rowByRow("HadamardM", a, b, Hadamard) }
 
 // MapM returns f applied to every entry of M: σ′(Z) from Z, say.
 func MapM(f func(float64) float64, m [][]float64) [][]float64 {
@@ -161,4 +130,15 @@ func width(fn, name string, m [][]float64) int {
 		}
 	}
 	return len(m[0])
+}
+
+// rowByRow returns the matrix whose row r is op(A's row r, B's row r), for
+// the entry-by-entry operations; fn names the caller in a shape error.
+func rowByRow(fn string, a, b [][]float64, op func(x, y []float64) []float64) [][]float64 {
+	sameShape(fn, a, b)
+	out := make([][]float64, len(a))
+	for r := range a {
+		out[r] = op(a[r], b[r])
+	}
+	return out
 }
