@@ -206,20 +206,12 @@ func (c Check) check(x float64) (point, error) {
 	if err := protect("your function", func() { p.yours = c.Yours(x) }); err != nil {
 		return point{}, err
 	}
-	fv := make([]float64, len(c.Factors))
-	if err := protect("a factor's At", func() {
-		for i, f := range c.Factors {
-			fv[i] = f.At(x)
-		}
-	}); err != nil {
+	fv, err := valuesAt("a factor's At", len(c.Factors), func(i int) float64 { return c.Factors[i].At(x) })
+	if err != nil {
 		return point{}, err
 	}
-	mv := make([]float64, len(c.Mistakes))
-	if err := protect("a mistake's At", func() {
-		for i, m := range c.Mistakes {
-			mv[i] = m.At(x)
-		}
-	}); err != nil {
+	mv, err := valuesAt("a mistake's At", len(c.Mistakes), func(i int) float64 { return c.Mistakes[i].At(x) })
+	if err != nil {
 		return point{}, err
 	}
 	if len(fv) > 0 {
@@ -261,6 +253,18 @@ var ratios = []struct {
 	{0.5, "yours is half the slope: a factor of 2 is missing"},
 	{-2, "the sign is flipped, and yours is twice the slope: a factor of 2 too many as well"},
 	{-0.5, "the sign is flipped, and yours is half the slope: a factor of 2 is missing as well"},
+}
+
+// valuesAt returns at(0) … at(n−1), or protect's error naming what (a
+// learner's function that panics) when one of them panics.
+func valuesAt(what string, n int, at func(i int) float64) ([]float64, error) {
+	v := make([]float64, n)
+	err := protect(what, func() {
+		for i := range v {
+			v[i] = at(i)
+		}
+	})
+	return v, err
 }
 
 // diagnose says in words (Markdown) what is off with the learner's value v
