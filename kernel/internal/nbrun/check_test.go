@@ -2,6 +2,7 @@ package nbrun
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -138,18 +139,40 @@ func TestCheckHoldsALessonToItsPromise(t *testing.T) {
 	}
 }
 
+// The check's kernel, its gopls and its cell programs are gone when Execute returns.
+// Other packages' tests run notebooks at the same time with the same binaries, so the
+// test marks its own environment, which the runner, the kernel and its children
+// inherit, and counts only the processes that carry the mark.
 func TestCheckLeavesNoKernelProcess(t *testing.T) {
 	p := testkit.Checkout(t)
-	before := len(procs.Kernels(p.BinDir(), p.TmpDir()))
+	mark := fmt.Sprintf("BACKPROP_CHECK_TEST=%d-%d", os.Getpid(), time.Now().UnixNano())
+	key, value, _ := strings.Cut(mark, "=")
+	t.Setenv(key, value)
 	res, log := checkOne(t, filepath.Join("testdata", "chart.ipynb"), 2*time.Minute)
 	if !res.OK {
 		t.Fatalf("the chart notebook failed:\n%s", log)
 	}
-	if after := procs.Kernels(p.BinDir(), p.TmpDir()); len(after) > before {
-		var left []string
-		for _, pr := range after {
+	var left []string
+	for pid, pr := range procs.Kernels(p.BinDir(), p.TmpDir()) {
+		if environHas(pid, mark) {
 			left = append(left, strings.Join(pr.Args, " "))
 		}
-		t.Errorf("%d kernel processes before check, %d after:\n%s", before, len(after), strings.Join(left, "\n"))
 	}
+	if len(left) > 0 {
+		t.Errorf("%d processes of the check's kernel outlived the check:\n%s", len(left), strings.Join(left, "\n"))
+	}
+}
+
+// environHas says whether process pid's environment holds the entry key=value.
+func environHas(pid int, entry string) bool {
+	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		return false
+	}
+	for _, e := range bytes.Split(env, []byte{0}) {
+		if string(e) == entry {
+			return true
+		}
+	}
+	return false
 }
