@@ -42,7 +42,7 @@ func TestBoundary(t *testing.T) {
 		t.Errorf("legend %+v, want the two classes only", l)
 	}
 	// The first heatmap cell holds f at its centre.
-	cell := opt.Series[0].Data.([][3]float64)[0]
+	cell := cellsOf(t, opt.Series[0])[0]
 	if want := f(-0.2+0.5*1.4/surfaceCells, -0.2+0.5*2.4/surfaceCells); !near(cell[2], want, 1e-12) {
 		t.Errorf("first cell %v, want %v", cell[2], want)
 	}

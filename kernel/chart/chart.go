@@ -244,6 +244,26 @@ func num(v float64) string {
 	return strings.ReplaceAll(strconv.FormatFloat(v, 'g', 4, 64), "-", "−")
 }
 
+// labelledCell is a heatmap cell (x, y, v) with its label written out as num(v).
+// The label is data, not a JavaScript formatter, so that the chart's picture, which
+// ECharts draws from the option alone, reads the same as the interactive chart.
+type labelledCell struct {
+	Value [3]float64 `json:"value"`
+	Label struct {
+		Formatter string `json:"formatter"`
+	} `json:"label"`
+}
+
+// labelled gives each cell its label.
+func labelled(cells [][3]float64) []labelledCell {
+	out := make([]labelledCell, len(cells))
+	for i, c := range cells {
+		out[i].Value = c
+		out[i].Label.Formatter = num(c[2])
+	}
+	return out
+}
+
 // paren formats v as num does, in parentheses when it is negative, for a factor
 // of a product written out.
 func paren(v float64) string {

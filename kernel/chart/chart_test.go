@@ -25,6 +25,27 @@ func optionOf(t *testing.T, c *display.Chart) *option {
 	return opt
 }
 
+// cellsOf returns the cells (x, y, v) of a heatmap series, whose cells may carry
+// their labels; a label must read num(v).
+func cellsOf(t *testing.T, s series) [][3]float64 {
+	t.Helper()
+	switch data := s.Data.(type) {
+	case [][3]float64:
+		return data
+	case []labelledCell:
+		cells := make([][3]float64, len(data))
+		for i, c := range data {
+			if want := num(c.Value[2]); c.Label.Formatter != want {
+				t.Errorf("cell %v is labelled %q, want %q", c.Value, c.Label.Formatter, want)
+			}
+			cells[i] = c.Value
+		}
+		return cells
+	}
+	t.Fatalf("series %q holds %T, not heatmap cells", s.Name, s.Data)
+	return nil
+}
+
 // jsonOf returns the chart's option as ECharts receives it: marshalled and
 // read back as generic JSON.
 func jsonOf(t *testing.T, c *display.Chart) map[string]any {

@@ -68,7 +68,7 @@ func TestDigits(t *testing.T) {
 				t.Errorf("wrong example %d: %q coloured %s", i, title.Title, color)
 			}
 		}
-		for _, c := range opt.Series[i].Data.([][3]float64) {
+		for _, c := range cellsOf(t, opt.Series[i]) {
 			if v := ex.X[int(c[1])*4+int(c[0])]; v == 0 || !near(c[2], v, 1e-3) {
 				t.Errorf("example %d: pixel (%v, %v) = %v, want %v", i, c[0], c[1], c[2], v)
 			}

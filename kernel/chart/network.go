@@ -138,6 +138,7 @@ func GradientHeatmap(g mathx.Gradient, l int) *display.Chart {
 		ItemStyle: &opts.ItemStyle{BorderColor: "#fff", BorderWidth: borderFor(in, out)}}
 	if len(cells) <= 100 {
 		heat.Label = &opts.Label{Show: opts.Bool(true), FontSize: 11}
+		heat.Data = labelled(cells)
 	}
 	if len(cells) > 3000 {
 		heat.Progressive = opts.Int(0)
@@ -157,8 +158,7 @@ func GradientHeatmap(g mathx.Gradient, l int) *display.Chart {
 	c.Script += fmt.Sprintf(`chart.setOption({
   tooltip: {formatter: function (p) {
     return '∂C/∂w(%d)_' + p.value[1] + ',' + p.value[0] + ' = ' + chainruleNum(p.value[2]);
-  }},
-  series: [{label: {formatter: function (p) { return chainruleNum(p.value[2]); }}}]
+  }}
 });
 `, l)
 	return c

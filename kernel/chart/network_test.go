@@ -104,7 +104,7 @@ func TestGradientHeatmap(t *testing.T) {
 	for l := 1; l <= 2; l++ {
 		layer := net.Layers[l-1]
 		opt := optionOf(t, GradientHeatmap(g, l))
-		cells := opt.Series[0].Data.([][3]float64)
+		cells := cellsOf(t, opt.Series[0])
 		if len(cells) != layer.Out()*layer.In() {
 			t.Fatalf("layer %d: %d cells, want %d", l, len(cells), layer.Out()*layer.In())
 		}

@@ -87,6 +87,7 @@ func nudgesChart(rows, columns []string, cells [][3]float64, m float64) *display
 		ItemStyle: &opts.ItemStyle{BorderColor: "#fff", BorderWidth: 1}}
 	if len(cells) <= 120 {
 		heat.Label = &opts.Label{Show: opts.Bool(true), FontSize: 10}
+		heat.Data = labelled(cells)
 	}
 	scale := diverging(m)
 	scale.InRange = &opts.VisualMapInRange{Color: []string{colorLower, colorZero, colorRaise}}
@@ -96,7 +97,7 @@ func nudgesChart(rows, columns []string, cells [][3]float64, m float64) *display
 		SplitArea: &opts.SplitArea{Show: opts.Bool(false)}}, AxisLabel: &axisLabel{Interval: 0, FontSize: 11}}
 	opt := &option{
 		Title: []opts.Title{title("What each example asks of every weight and bias",
-			"one column per example: the nudge −∂C_i/∂θ that lowers its own cost; last column: their average, −∇C\ngreen: raise θ;  purple: lower it;  pale: barely matters")},
+			"column i: the nudge −∂C_i/∂θ that lowers example i's cost;  last column: their average, −∇C\ngreen: raise θ;  purple: lower it;  pale: barely matters")},
 		Tooltip:   &opts.Tooltip{Trigger: "item"},
 		Grid:      []grid{{Grid: opts.Grid{Left: "80", Right: "90", Top: "96", Bottom: "16"}}},
 		XAxis:     []xAxis{xs},
@@ -110,8 +111,7 @@ func nudgesChart(rows, columns []string, cells [][3]float64, m float64) *display
 chart.setOption({
   tooltip: {formatter: function (p) {
     return chainruleColumns[p.value[0]] + ', ' + chainruleRows[p.value[1]] + ': ' + chainruleNum(p.value[2]);
-  }},
-  series: [{label: {formatter: function (p) { return chainruleNum(p.value[2]); }}}]
+  }}
 });
 `, jsList(columns), jsList(rows))
 	return c

@@ -47,7 +47,7 @@ func TestNudges(t *testing.T) {
 		t.Fatal(err)
 	}
 	want = append(want, avg)
-	cells := opt.Series[0].Data.([][3]float64)
+	cells := cellsOf(t, opt.Series[0])
 	if len(cells) != len(rows)*len(columns) {
 		t.Fatalf("%d cells, want %d", len(cells), len(rows)*len(columns))
 	}

@@ -15,7 +15,7 @@ func TestOuterProducts(t *testing.T) {
 		t.Fatalf("%d series, %d grids: want a panel for each of 2 examples and one for the average", len(opt.Series), len(opt.Grid))
 	}
 	cell := func(s, j, k int) float64 {
-		for _, c := range opt.Series[s].Data.([][3]float64) {
+		for _, c := range cellsOf(t, opt.Series[s]) {
 			if c[0] == float64(k) && c[1] == float64(j) {
 				return c[2]
 			}

@@ -41,7 +41,7 @@ func SoftmaxJacobian(z []float64) *display.Chart {
 	for j, aj := range a {
 		as[j] = num(aj)
 	}
-	heat := series{Type: "heatmap", Name: "∂a_j/∂z_k", Data: cells,
+	heat := series{Type: "heatmap", Name: "∂a_j/∂z_k", Data: labelled(cells),
 		ItemStyle: &opts.ItemStyle{BorderColor: "#fff", BorderWidth: 1},
 		Label:     &opts.Label{Show: opts.Bool(true), FontSize: 11}}
 	opt := &option{
@@ -58,8 +58,7 @@ func SoftmaxJacobian(z []float64) *display.Chart {
 	c.Script += `chart.setOption({
   tooltip: {formatter: function (p) {
     return '∂a_' + p.value[1] + '/∂z_' + p.value[0] + ' = ' + chainruleNum(p.value[2]);
-  }},
-  series: [{label: {formatter: function (p) { return chainruleNum(p.value[2]); }}}]
+  }}
 });
 `
 	return c

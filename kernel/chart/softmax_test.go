@@ -11,7 +11,7 @@ import (
 func TestSoftmaxJacobian(t *testing.T) {
 	z := []float64{0, math.Ln2, math.Log(5)} // a = (1, 2, 5)/8
 	opt := optionOf(t, SoftmaxJacobian(z))
-	cells := opt.Series[0].Data.([][3]float64)
+	cells := cellsOf(t, opt.Series[0])
 	if len(cells) != 9 {
 		t.Fatalf("%d cells, want 3·3", len(cells))
 	}
@@ -31,6 +31,17 @@ func TestSoftmaxJacobian(t *testing.T) {
 	}
 	if got := len(opt.XAxis[0].Data.([]string)); got != 3 {
 		t.Errorf("%d columns, want k = 0..2", got)
+	}
+	// Each cell's label is written out in the option, so that the chart's picture,
+	// drawn from the option alone, shows it rounded as the interactive chart does.
+	labels := map[[2]int]string{}
+	for _, c := range opt.Series[0].Data.([]labelledCell) {
+		labels[[2]int{int(c.Value[1]), int(c.Value[0])}] = c.Label.Formatter
+	}
+	for jk, want := range map[[2]int]string{{0, 0}: "0.1094", {2, 2}: "0.2344", {0, 1}: "−0.03125"} {
+		if labels[jk] != want {
+			t.Errorf("cell (j=%d, k=%d) is labelled %q, want %q", jk[0], jk[1], labels[jk], want)
+		}
 	}
 	if sub := opt.Title[0].Subtitle; !strings.Contains(sub, "a = (0.125, 0.25, 0.625)") {
 		t.Errorf("subtitle %q lacks the activations", sub)

@@ -21,7 +21,7 @@ func testSurface() Surface {
 func TestCostSurface(t *testing.T) {
 	s := testSurface()
 	opt := optionOf(t, CostSurface(s))
-	cells := opt.Series[0].Data.([][3]float64)
+	cells := cellsOf(t, opt.Series[0])
 	if len(cells) != surfaceCells*surfaceCells {
 		t.Fatalf("%d cells, want %d", len(cells), surfaceCells*surfaceCells)
 	}
