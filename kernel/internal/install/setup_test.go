@@ -51,6 +51,9 @@ func TestKernelspecWritten(t *testing.T) {
 	if spec.Env["GOPROXY"] != "off" {
 		t.Errorf("kernel GOPROXY = %q, want off (cells resolve imports from the module cache)", spec.Env["GOPROXY"])
 	}
+	if spec.Env["GOFLAGS"] != cellGoFlags {
+		t.Errorf("kernel GOFLAGS = %q, want %q", spec.Env["GOFLAGS"], cellGoFlags)
+	}
 	if spec.Env["BACKPROP_CHECKOUT"] != p.Root {
 		t.Errorf("kernel env BACKPROP_CHECKOUT = %q, want %q", spec.Env["BACKPROP_CHECKOUT"], p.Root)
 	}

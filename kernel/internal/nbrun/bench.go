@@ -4,9 +4,10 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
@@ -15,51 +16,131 @@ import (
 //go:embed bench.py
 var benchPy string
 
-// benchCells are the three cells whose re-run latency `kernel bench` reports:
-// one that prints, one that calls mathx, one that draws a chart.
-var benchCells = [][2]string{
-	{"print", "%%\nfmt.Println(\"hello\")"},
-	{"mathx", "import \"github.com/chainrule-go/backprop/mathx\"\n\n%%\nn := mathx.Neuron(0.8, 0.1, 0.5, 1.0)\nfmt.Printf(\"%.4f\\n\", n.DC_dw)"},
-	{"chart", "import (\n\t\"github.com/chainrule-go/backprop/kernel/chart\"\n\t\"github.com/chainrule-go/backprop/mathx\"\n)\n\n%%\n" +
-		"chart.CostCurve(mathx.Neuron(0.8, 0.1, 0.5, 1.0), mathx.NeuronWeight).Show()"},
+// plainSpec is the name under which `kernel bench` installs plain GoNB, in a folder of
+// its own that only the benchmark's Jupyter client reads.
+const plainSpec = "gonb-plain-bench"
+
+// Each benchmark cell changes a literal in every round (RUN_N is the round's number),
+// so that each re-run compiles changed code, as a learner's edit does.
+var (
+	printCell = "%%\nfmt.Println(\"hello\", RUN_N)"
+	mathxCell = "import \"github.com/chainrule-go/backprop/mathx\"\n\n%%\n" +
+		"n := mathx.Neuron(0.8, 0.1, 0.5+float64(RUN_N)/1000, 1.0)\nfmt.Printf(\"%.4f\\n\", n.DC_dw)"
+	chartCell = "import (\n\t\"github.com/chainrule-go/backprop/kernel/chart\"\n\t\"github.com/chainrule-go/backprop/mathx\"\n)\n\n%%\n" +
+		"chart.CostCurve(mathx.Neuron(0.8, 0.1, 0.5+float64(RUN_N)/1000, 1.0), mathx.NeuronWeight).Show()"
+)
+
+// benchKernel is one kernel of the benchmark and the cells it re-runs.
+type benchKernel struct {
+	Name  string      `json:"name"`
+	Spec  string      `json:"spec"`
+	Cells [][2]string `json:"cells"`
 }
 
-// Bench re-runs each of benchCells runs times through the kernel and prints the
-// median latency of each, and of the chart cell over the print cell.
+// benchKernels are plain GoNB with the print cell, the yardstick, and the lessons'
+// kernel with a cell that prints, one that calls mathx and one that draws a chart.
+var benchKernels = []benchKernel{
+	{"plain", plainSpec, [][2]string{{"print", printCell}}},
+	{"lessons", install.KernelName, [][2]string{{"print", printCell}, {"mathx", mathxCell}, {"chart", chartCell}}},
+}
+
+// Bench measures cell latency side by side: in each of runs rounds, plain GoNB (as
+// `gonb --install` sets it up, with this checkout's gonb binary) re-runs its print
+// cell and the lessons' kernel re-runs its three cells, the two taking turns to go
+// first. It prints each cell's median, and the lessons' cells as ratios to plain
+// GoNB's print cell.
 func Bench(p *checkout.Checkout, j *install.Jupyter, runs int) error {
 	if runs < 1 {
 		return fmt.Errorf("--runs must be at least 1, not %d", runs)
 	}
-	job, err := json.Marshal(map[string]any{"kernel": install.KernelName, "runs": runs, "cells": benchCells})
+	specs, err := installPlainGoNB(p)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(checkout.Out, "bench: %d re-runs of each cell through the %s kernel ...\n", runs, install.KernelName)
+	defer os.RemoveAll(specs)
+	job, err := json.Marshal(map[string]any{"runs": runs, "kernels": benchKernels})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(checkout.Out, "bench: %d rounds; in each, plain GoNB re-runs a print cell and the %s kernel its print, mathx and chart cells, each with a changed literal\n", runs, install.KernelName)
 	cmd := exec.Command(j.Python, "-c", benchPy, string(job))
 	cmd.Dir = p.Root
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	raw, err := cmd.Output()
+	cmd.Env = append(os.Environ(), "JUPYTER_PATH="+joinPath(specs, os.Getenv("JUPYTER_PATH")),
+		"PATH="+joinPath(p.BinDir(), os.Getenv("PATH"))) // plain GoNB finds goimports and gopls on PATH
+	times := map[string][]float64{}
+	err = checkout.ReadJSONLines(cmd, func(line []byte) error {
+		var round struct {
+			Round int                `json:"round"`
+			Times map[string]float64 `json:"times"`
+		}
+		if err := json.Unmarshal(line, &round); err != nil {
+			return fmt.Errorf("unreadable benchmark output %q: %w", line, err)
+		}
+		for k, t := range round.Times {
+			times[k] = append(times[k], t)
+		}
+		fmt.Fprintf(checkout.Out, "bench: round %d of %d: plain print %.3f s, chart %.3f s\n", round.Round, runs, round.Times["plain/print"], round.Times["lessons/chart"])
+		return nil
+	})
 	install.ReapKernels(p) // GoNB leaves its gopls running after the kernel stops
 	if err != nil {
-		return fmt.Errorf("the benchmark failed: %v\n%s", err, checkout.TailLines(stderr.String(), 15))
+		return fmt.Errorf("the benchmark failed: %w", err)
 	}
-	var times map[string][]float64
-	if err := json.Unmarshal(raw, &times); err != nil {
-		return fmt.Errorf("unreadable benchmark output %q: %w", raw, err)
+	return reportBench(times)
+}
+
+// installPlainGoNB installs plain GoNB's kernelspec, as `gonb --install` writes it,
+// into a new folder named plainSpec, and returns the folder to put on JUPYTER_PATH.
+func installPlainGoNB(p *checkout.Checkout) (string, error) {
+	dir, err := os.MkdirTemp("", "kernel-bench-")
+	if err != nil {
+		return "", err
 	}
+	cmd := exec.Command(filepath.Join(p.BinDir(), "gonb"), "--install")
+	cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+dir, "PATH="+joinPath(p.BinDir(), os.Getenv("PATH")))
+	if out, err := cmd.CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("installing plain GoNB for the comparison (gonb --install): %v\n%s", err, checkout.TailLines(string(out), 10))
+	}
+	kernels := filepath.Join(dir, "kernels")
+	if err := os.Rename(filepath.Join(kernels, "gonb"), filepath.Join(kernels, plainSpec)); err != nil {
+		os.RemoveAll(dir)
+		return "", fmt.Errorf("gonb --install did not write the kernelspec it should: %w", err)
+	}
+	return dir, nil
+}
+
+// reportBench prints each cell's median, the lessons' cells as ratios to plain GoNB's
+// print cell, and the summary line.
+func reportBench(times map[string][]float64) error {
 	med := map[string]float64{}
-	for _, c := range benchCells {
-		ts := times[c[0]]
-		if len(ts) == 0 {
-			return fmt.Errorf("no timings for the %s cell", c[0])
+	for _, k := range benchKernels {
+		for _, c := range k.Cells {
+			key := k.Name + "/" + c[0]
+			ts := times[key]
+			if len(ts) == 0 {
+				return fmt.Errorf("no timings for the %s cell of %s", c[0], k.Name)
+			}
+			med[key] = median(ts)
+			ratio := ""
+			if key != "plain/print" {
+				ratio = fmt.Sprintf("  %.2f× plain GoNB's print", med[key]/med["plain/print"])
+			}
+			fmt.Fprintf(checkout.Out, "bench: %-7s %-5s median %.3f s  (min %.3f, max %.3f)%s\n", k.Name, c[0], med[key], slices.Min(ts), slices.Max(ts), ratio)
 		}
-		med[c[0]] = median(ts)
-		fmt.Fprintf(checkout.Out, "bench: %-6s median %.3f s  (min %.3f, max %.3f)\n", c[0], med[c[0]], slices.Min(ts), slices.Max(ts))
 	}
-	fmt.Fprintf(checkout.Out, "cell-latency print=%.3f mathx=%.3f chart=%.3f ratio=%.2f\n",
-		med["print"], med["mathx"], med["chart"], med["chart"]/med["print"])
+	plain := med["plain/print"]
+	fmt.Fprintf(checkout.Out, "cell-latency plain=%.3f print=%.3f mathx=%.3f chart=%.3f print/plain=%.2f chart/plain=%.2f\n",
+		plain, med["lessons/print"], med["lessons/mathx"], med["lessons/chart"], med["lessons/print"]/plain, med["lessons/chart"]/plain)
 	return nil
+}
+
+// joinPath puts dir before list, a PATH-like list that may be empty.
+func joinPath(dir, list string) string {
+	if list == "" {
+		return dir
+	}
+	return dir + string(os.PathListSeparator) + list
 }
 
 // median returns the middle value of xs (the mean of the two middle ones for even lengths).
