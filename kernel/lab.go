@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -24,12 +25,17 @@ func runLab(args []string) error {
 	if *ui != "lab" && *ui != "notebook" {
 		return fmt.Errorf("--ui %q: choose lab (JupyterLab) or notebook (Notebook 7)", *ui)
 	}
-	p, inst, err := install.ForKernels()
-	if err != nil {
-		return err
-	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// setup ends the gopls build it leaves running when the server stops.
+	setupCtx, endSetup := context.WithCancel(ctx)
+	p, inst, err := install.ForLab(setupCtx)
+	if err != nil {
+		endSetup()
+		return err
+	}
 	opt := server.Options{Port: *port, Browser: !*noBrowser, UI: *ui, Open: "notebooks/00-welcome.ipynb"}
-	return server.Run(ctx, p, inst.Jupyter, opt)
+	err = server.Run(ctx, p, inst.Jupyter, opt)
+	endSetup()
+	return errors.Join(err, inst.Gopls.Wait())
 }

@@ -7,15 +7,26 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 )
 
 // Out is where progress lines go; tests replace it.
 var Out io.Writer = os.Stdout
 
+// outMu keeps the lines of steps that run at once whole.
+var outMu sync.Mutex
+
+// Printf prints to Out, one whole write at a time.
+func Printf(format string, args ...any) {
+	outMu.Lock()
+	defer outMu.Unlock()
+	fmt.Fprintf(Out, format, args...)
+}
+
 // Status prints one setup line: "setup: <what> ... <result>".
 func Status(what, result string) {
-	fmt.Fprintf(Out, "setup: %-34s %s\n", what, result)
+	Printf("setup: %-34s %s\n", what, result)
 }
 
 // RunLogged runs cmd with its output sent to a log file under the checkout's
@@ -50,7 +61,7 @@ func (c *Checkout) RunLogged(what string, cmd *exec.Cmd) error {
 			}
 			return nil
 		case <-tick.C:
-			fmt.Fprintf(Out, "setup:   ... %s, %.0f s so far (log: %s)\n", what, time.Since(start).Seconds(), logPath)
+			Printf("setup:   ... %s, %.0f s so far (log: %s)\n", what, time.Since(start).Seconds(), logPath)
 		}
 	}
 }

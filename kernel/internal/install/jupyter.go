@@ -271,12 +271,13 @@ func pipInstall(p *checkout.Checkout) error {
 		}
 	}
 	checkout.Status("Jupyter", "not found; pip install "+strings.Join(PipPins, " ")+" into "+p.VenvDir()+" (about a minute)...")
-	if err := p.RunLogged("python venv", exec.Command(python, "-m", "venv", p.VenvDir())); err != nil {
+	venv, pip := venvCommands(python, p.VenvDir())
+	if err := p.RunLogged("python venv", venv); err != nil {
 		os.RemoveAll(p.VenvDir())
 		return fmt.Errorf("pip: %w", err)
 	}
-	args := append([]string{"install", "--disable-pip-version-check", "--timeout", "30", "--retries", "1"}, PipPins...)
-	if err := p.RunLogged("pip install jupyter", exec.Command(filepath.Join(p.VenvDir(), "bin", "pip"), args...)); err != nil {
+	pip.Args = append(append(pip.Args, "install", "--disable-pip-version-check", "--timeout", "30", "--retries", "1"), PipPins...)
+	if err := p.RunLogged("pip install jupyter", pip); err != nil {
 		os.RemoveAll(p.VenvDir())
 		os.WriteFile(pipUnreachable(p), []byte(err.Error()), 0o644)
 		return fmt.Errorf("pip could not install %s (is the Python package index reachable?); log in %s",
@@ -284,6 +285,20 @@ func pipInstall(p *checkout.Checkout) error {
 	}
 	os.Remove(pipUnreachable(p))
 	return os.WriteFile(venvStamp(p), []byte(strings.Join(PipPins, "\n")), 0o644)
+}
+
+// venvCommands returns the command that creates the venv at dir and the pip that
+// installs into it. Where python's own pip can install into another interpreter
+// (--python, pip 22.3 and newer), the venv is made without pip: putting pip into it
+// took 5 s on a quiet machine and 13 s beside the Go builds. Elsewhere the venv's own
+// pip does it.
+func venvCommands(python, dir string) (venv, pip *exec.Cmd) {
+	probe := "import sys, pip; sys.exit(tuple(map(int, pip.__version__.split('.')[:2])) < (22, 3))"
+	if exec.Command(python, "-c", probe).Run() == nil {
+		return exec.Command(python, "-m", "venv", "--without-pip", dir),
+			exec.Command(python, "-m", "pip", "--python", filepath.Join(dir, "bin", "python"))
+	}
+	return exec.Command(python, "-m", "venv", dir), exec.Command(filepath.Join(dir, "bin", "pip"))
 }
 
 // aptInstall installs Debian's Jupyter packages; it needs root and apt-get.

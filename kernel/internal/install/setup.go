@@ -1,6 +1,7 @@
 package install
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -10,23 +11,30 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/procs"
 )
 
-// toolPackages are go.mod's tool lines: the kernel and the two programs it runs for every cell.
+// toolPackages are the tools every cell needs, from go.mod's tool lines: the kernel and
+// goimports. gopls, the third tool line, only answers code completion; it is built after
+// them (goplsPackage).
 var toolPackages = []string{
 	"github.com/janpfeifer/gonb",
 	"golang.org/x/tools/cmd/goimports",
-	"golang.org/x/tools/gopls",
 }
+
+// goplsPackage is go.mod's tool line for gopls, which GoNB starts for code completion.
+const goplsPackage = "golang.org/x/tools/gopls"
 
 // Installation is what setup leaves ready: the kernel's binaries, its kernelspec and Jupyter.
 type Installation struct {
 	Kernelspec string // folder holding kernel.json
 	Jupyter    *Jupyter
+	Gopls      *Background // the gopls build; done when Setup returns, maybe running after SetupForLab
 }
 
 // Here finds the checkout around the working directory and sets it up.
@@ -39,10 +47,24 @@ func Here() (*checkout.Checkout, *Installation, error) {
 	return p, inst, err
 }
 
-// ForKernels is Here for a command that runs kernels (lab, bench): it also
+// ForKernels is Here for a command that runs kernels (bench): it also
 // starts the chart renderer those kernels use (StartChartRenderer).
 func ForKernels() (*checkout.Checkout, *Installation, error) {
 	p, inst, err := Here()
+	if err == nil {
+		StartChartRenderer(p)
+	}
+	return p, inst, err
+}
+
+// ForLab is ForKernels for lab: it returns before gopls is built (SetupForLab), and
+// ctx ending stops that build.
+func ForLab(ctx context.Context) (*checkout.Checkout, *Installation, error) {
+	p, err := checkout.Here()
+	if err != nil {
+		return nil, nil, err
+	}
+	inst, err := SetupForLab(ctx, p)
 	if err == nil {
 		StartChartRenderer(p)
 	}
@@ -68,14 +90,46 @@ func ForNotebooks(args []string) (*checkout.Checkout, []string, *Installation, e
 	return p, notebooks, inst, err
 }
 
-// Setup builds the tools, installs the kernelspec and finds or installs Jupyter.
-// Each step checks before it works, so a second run changes nothing.
+// Setup builds the tools, installs the kernelspec and finds or installs Jupyter, and
+// returns when all of it, gopls included, is ready. Each step checks before it works,
+// so a second run changes nothing.
 func Setup(p *checkout.Checkout) (*Installation, error) {
 	start := time.Now()
-	if err := buildTools(p); err != nil {
+	inst, err := setup(context.Background(), p, false)
+	if err == nil {
+		err = inst.Gopls.Wait()
+	}
+	if err != nil {
 		return nil, err
 	}
-	if err := installAssets(p); err != nil {
+	checkout.Status("ready", checkout.Seconds(time.Since(start)))
+	return inst, nil
+}
+
+// SetupForLab is Setup for a server: it returns once the kernel can run cells, and
+// gopls, which only code completion needs, may still be building (inst.Gopls says
+// when it is done, and so does a status line). ctx ending stops that build.
+func SetupForLab(ctx context.Context, p *checkout.Checkout) (*Installation, error) {
+	start := time.Now()
+	inst, err := setup(ctx, p, true)
+	if err != nil {
+		return nil, err
+	}
+	ready := checkout.Seconds(time.Since(start))
+	if !inst.Gopls.Done() {
+		ready += " (gopls, for code completion, is still building; a line says when it is ready)"
+	}
+	checkout.Status("ready", ready)
+	return inst, nil
+}
+
+// setup runs the steps that do not depend on each other at once: the kernel's tools
+// (then gopls), the front-end assets and Jupyter. Most of their time is the network
+// (pip, npm, module downloads) or the compiler, so they overlap. With background, a
+// server may be running when gopls is ready, and the line that says so tells what to do.
+func setup(ctx context.Context, p *checkout.Checkout, background bool) (*Installation, error) {
+	stamp, err := ToolsStamp(p)
+	if err != nil {
 		return nil, err
 	}
 	dataDir, err := DataDir()
@@ -86,12 +140,78 @@ func Setup(p *checkout.Checkout) (*Installation, error) {
 	if err != nil {
 		return nil, err
 	}
-	jup, err := EnsureJupyter(p, Options{pip: true, apt: os.Geteuid() == 0})
+	inst := &Installation{Kernelspec: spec}
+	ctx, cancel := context.WithCancel(ctx)
+	err = together(
+		func() error {
+			if err := buildTools(p, stamp); err != nil {
+				return err
+			}
+			inst.Gopls = inBackground(func() error { return buildGopls(ctx, p, stamp, background) })
+			return nil
+		},
+		func() error { return installAssets(p) },
+		func() (err error) {
+			inst.Jupyter, err = EnsureJupyter(p, Options{pip: true, apt: os.Geteuid() == 0})
+			return err
+		},
+	)
 	if err != nil {
+		cancel() // a gopls build that started is stopped, not left behind
+		if inst.Gopls != nil {
+			inst.Gopls.Wait()
+		}
 		return nil, err
 	}
-	checkout.Status("ready", checkout.Seconds(time.Since(start)))
-	return &Installation{Kernelspec: spec, Jupyter: jup}, nil
+	go func() { inst.Gopls.Wait(); cancel() }()
+	return inst, nil
+}
+
+// together runs the steps at once and returns their errors joined.
+func together(steps ...func() error) error {
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, step := range steps {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = step()
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// Background is a setup step that may still run after setup has returned.
+type Background struct {
+	done chan struct{}
+	err  error
+}
+
+// inBackground starts work and returns at once.
+func inBackground(work func() error) *Background {
+	b := &Background{done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		b.err = work()
+	}()
+	return b
+}
+
+// Wait waits for the step to end and returns its error.
+func (b *Background) Wait() error {
+	<-b.done
+	return b.err
+}
+
+// Done says whether the step has ended.
+func (b *Background) Done() bool {
+	select {
+	case <-b.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // ToolsStamp identifies the inputs of the tool build: go.mod, go.sum and the Go toolchain.
@@ -112,41 +232,95 @@ func ToolsStamp(p *checkout.Checkout) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// buildTools builds gonb, goimports and gopls from go.mod's tool lines into .kernel/bin
-// and downloads every module of the build list, skipping both when the stamp of its inputs is unchanged and every binary exists.
-func buildTools(p *checkout.Checkout) error {
-	stamp, err := ToolsStamp(p)
-	if err != nil {
-		return err
-	}
-	what := "kernel binaries (gonb, goimports, gopls)"
-	return Stamped(what, filepath.Join(p.BinDir(), ".stamp"), stamp, ToolsPresent(p), "built", func() error {
+// buildTools builds gonb and goimports from go.mod's tool lines into .kernel/bin and,
+// meanwhile, downloads every module of the build list, skipping both when the stamp
+// of its inputs is unchanged and both binaries exist.
+func buildTools(p *checkout.Checkout, stamp string) error {
+	what := "kernel binaries (gonb, goimports)"
+	present := checkout.Exists(filepath.Join(p.BinDir(), "gonb")) && checkout.Exists(filepath.Join(p.BinDir(), "goimports"))
+	return Stamped(what, filepath.Join(p.BinDir(), ".stamp"), stamp, present, "built", func() error {
 		if err := os.MkdirAll(p.BinDir(), 0o755); err != nil {
 			return err
 		}
-		checkout.Status(what, "building (gopls takes about a minute and a half the first time)...")
-		cmd := exec.Command("go", append([]string{"build", "-o", p.BinDir() + string(filepath.Separator)}, toolPackages...)...)
-		cmd.Dir = p.Root
-		if err := p.RunLogged("build tools", cmd); err != nil {
-			return err
-		}
+		checkout.Status(what, "building, and downloading the modules cells can import (about 40 s the first time)...")
+		build := exec.Command("go", append([]string{"build", "-o", p.BinDir() + string(filepath.Separator)}, toolPackages...)...)
+		build.Dir = p.Root
 		// The kernel resolves cells' imports with GOPROXY=off: every module they can
 		// import must already be in the module cache.
 		download := exec.Command("go", "mod", "download")
 		download.Dir = p.Root
-		return p.RunLogged("go mod download", download)
+		return together(
+			func() error { return p.RunLogged("build tools", build) },
+			func() error { return p.RunLogged("go mod download", download) },
+		)
 	})
+}
+
+// goplsStamp is the stamp of the gopls build, kept apart from the other tools' so
+// that a gopls build that did not finish is redone on its own.
+func goplsStamp(p *checkout.Checkout) string { return filepath.Join(p.BinDir(), ".stamp-gopls") }
+
+// buildGopls builds gopls into .kernel/bin unless its stamp says it is there. GoNB
+// looks gopls up when a kernel starts, so the binary appears whole (built aside, then
+// renamed into place) and the stamp is written after it: a build that was stopped
+// leaves no gopls and no stamp, and the next run builds it again. It runs at low
+// priority, so that cells that run meanwhile come first; ctx ending stops it. With
+// background, the line that says it is ready tells which kernels complete code.
+func buildGopls(ctx context.Context, p *checkout.Checkout, stamp string, background bool) error {
+	const what = "gopls (code completion)"
+	bin := filepath.Join(p.BinDir(), "gopls")
+	if upToDate(goplsStamp(p), stamp, checkout.Exists(bin)) {
+		checkout.Status(what, "up to date")
+		return nil
+	}
+	start := time.Now()
+	checkout.Status(what, "building (about a minute the first time)...")
+	dir, err := os.MkdirTemp(p.StateDir(), "gopls-build-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	args := []string{"go", "build", "-o", filepath.Join(dir, "gopls"), goplsPackage}
+	if nice, err := exec.LookPath("nice"); err == nil {
+		args = append([]string{nice, "-n", "10"}, args...)
+	}
+	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
+	cmd.Dir = p.Root
+	// Stopped, go and its compilers get Ctrl-C's signal, and go removes its work folder.
+	cmd.SysProcAttr = procs.OwnGroup()
+	cmd.Cancel = func() error { procs.SignalGroup(cmd, syscall.SIGINT); return nil }
+	cmd.WaitDelay = 10 * time.Second
+	err = p.RunLogged("build gopls", cmd)
+	if ctx.Err() != nil {
+		checkout.Status(what, "stopped before it was built; the next run builds it")
+		return nil
+	}
+	if err == nil {
+		err = os.Rename(filepath.Join(dir, "gopls"), bin)
+	}
+	if err == nil {
+		err = os.WriteFile(goplsStamp(p), []byte(stamp), 0o644)
+	}
+	if err != nil {
+		checkout.Status(what, "not built: code completion stays off ("+checkout.FirstLine(err.Error())+")")
+		return err
+	}
+	ready := "built in " + checkout.Seconds(time.Since(start))
+	if background {
+		ready = "ready in " + checkout.Seconds(time.Since(start)) +
+			": code completion (Tab) works in kernels started from now on; a kernel already running needs Kernel → Restart Kernel"
+	}
+	checkout.Status(what, ready)
+	return nil
 }
 
 // Stamped runs work unless present and stampPath already holds stamp, the
 // fingerprint of work's inputs; after work succeeds it writes stamp there. It
 // reports what as up to date, or as done with the time work took.
 func Stamped(what, stampPath, stamp string, present bool, done string, work func() error) error {
-	if present {
-		if old, err := os.ReadFile(stampPath); err == nil && string(old) == stamp {
-			checkout.Status(what, "up to date")
-			return nil
-		}
+	if upToDate(stampPath, stamp, present) {
+		checkout.Status(what, "up to date")
+		return nil
 	}
 	start := time.Now()
 	if err := work(); err != nil {
@@ -157,6 +331,12 @@ func Stamped(what, stampPath, stamp string, present bool, done string, work func
 	}
 	checkout.Status(what, done+" in "+checkout.Seconds(time.Since(start)))
 	return nil
+}
+
+// upToDate says whether work is done: its result is present and stampPath holds stamp.
+func upToDate(stampPath, stamp string, present bool) bool {
+	old, err := os.ReadFile(stampPath)
+	return present && err == nil && string(old) == stamp
 }
 
 // ToolsPresent says whether setup has built the kernel binaries into .kernel/bin.
@@ -185,6 +365,7 @@ func installAssets(p *checkout.Checkout) error {
 			return fmt.Errorf("npm is not on PATH; the charts need ECharts from the npm registry.\n" +
 				"Install Node.js (which brings npm; on Debian: apt-get install -y npm) and run the command again")
 		}
+		checkout.Status("front-end assets (npm ci)", "installing ECharts, KaTeX and playwright-core...")
 		cmd := exec.Command(npm, "ci", "--no-audit", "--no-fund")
 		cmd.Dir = p.AssetsDir()
 		return p.RunLogged("npm ci", cmd)

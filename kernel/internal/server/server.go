@@ -97,7 +97,7 @@ func Run(ctx context.Context, p *checkout.Checkout, j *install.Jupyter, opt Opti
 		return err
 	}
 	if port != opt.Port {
-		fmt.Fprintf(checkout.Out, "lab: port %d is busy; using %d\n", opt.Port, port)
+		checkout.Printf("lab: port %d is busy; using %d\n", opt.Port, port)
 	}
 	token, err := NewToken()
 	if err != nil {
@@ -137,14 +137,14 @@ func Run(ctx context.Context, p *checkout.Checkout, j *install.Jupyter, opt Opti
 	if opt.Ready != nil {
 		opt.Ready(url)
 	} else {
-		fmt.Fprintf(checkout.Out, "\nlab: the lessons are open at\n\n    %s\n\nlab: press Ctrl-C to stop the server and its kernels.\n", url)
+		checkout.Printf("\nlab: the lessons are open at\n\n    %s\n\nlab: press Ctrl-C to stop the server and its kernels.\n", url)
 	}
 
 	select {
 	case <-exited:
 		return fmt.Errorf("jupyter %s stopped by itself: %v", args[0], waitErr)
 	case <-ctx.Done():
-		fmt.Fprintln(checkout.Out, "lab: stopping Jupyter and its kernels ...")
+		checkout.Printf("lab: stopping Jupyter and its kernels ...\n")
 		return stopServer(cmd, exited)
 	}
 }
