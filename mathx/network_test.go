@@ -243,19 +243,26 @@ func testSGDMatchesGradientAndStep(t *testing.T, cost Cost) {
 		data := randomExamples(rng, 45, sizes[0], sizes[len(sizes)-1], i < 4)
 		net, _ := NewNetwork(sizes, Sigmoid, 9)
 		net.Cost = cost
-		a, b := net.Clone(), net.Clone()
-		cfg := TrainConfig{Epochs: 2, BatchSize: 10, Eta: 0.5, Seed: 3}
-		if err := a.SGD(data, nil, cfg, nil); err != nil {
-			t.Fatal(err)
-		}
-		for _, batch := range sgdBatches(data, cfg) {
-			g, _ := b.Gradient(batch)
-			b.Step(g, cfg.Eta)
-		}
-		if !sameParams(a, b) {
+		if !sgdAgrees(t, net, data) {
 			t.Errorf("%v cost, sizes %v, sparse %v: SGD and Gradient+Step differ", cost, sizes, i < 4)
 		}
 	}
+}
+
+// sgdAgrees says whether two epochs of SGD from net take, number for number, the
+// steps of Gradient and Step over the same mini-batches.
+func sgdAgrees(t *testing.T, net *Network, data []Example) bool {
+	t.Helper()
+	a, b := net.Clone(), net.Clone()
+	cfg := TrainConfig{Epochs: 2, BatchSize: 10, Eta: 0.5, Seed: 3}
+	if err := a.SGD(data, nil, cfg, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, batch := range sgdBatches(data, cfg) {
+		g, _ := b.Gradient(batch)
+		b.Step(g, cfg.Eta)
+	}
+	return sameParams(a, b)
 }
 
 // sgdBatches returns the mini-batches SGD visits with cfg, in order: each

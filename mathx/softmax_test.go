@@ -175,16 +175,7 @@ func TestSoftmaxSGDMatchesGradientAndStep(t *testing.T) {
 				net.Layers[0].Act = Softmax
 			}
 			net.Cost = LogLikelihood
-			a, b := net.Clone(), net.Clone()
-			cfg := TrainConfig{Epochs: 2, BatchSize: 10, Eta: 0.5, Seed: 3}
-			if err := a.SGD(data, nil, cfg, nil); err != nil {
-				t.Fatal(err)
-			}
-			for _, batch := range sgdBatches(data, cfg) {
-				g, _ := b.Gradient(batch)
-				b.Step(g, cfg.Eta)
-			}
-			if !sameParams(a, b) {
+			if !sgdAgrees(t, net, data) {
 				t.Errorf("GOMAXPROCS %d, sizes %v: SGD and Gradient+Step differ", procs, sizes)
 			}
 		}
