@@ -15,7 +15,8 @@
 // settings: JupyterLab settings to store through the server's API before the page opens;
 // ignore:   regular expressions for problems that belong to Jupyter itself, not the lesson.
 // Output: one JSON line per page:
-//   {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshots": [...], "seconds"}.
+//   {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshots": [...], "seconds",
+//    "phases": [{"name", "seconds"}, ...]} (where the page's time went, in order).
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
 import { chromium } from 'playwright-core';
 import { pageChecks, pictureStates, pictureProblems } from './pagecheck.mjs';
@@ -297,10 +298,11 @@ async function printPDF(page, spec, result) {
 // checkDrawn runs a live notebook (Run All) or waits for a static page, then requires
 // every chart drawn, every formula typeset and every slider working, with the checks of
 // the page's scenario. echartsLoads says how many times the page has loaded ECharts.
-async function checkDrawn(page, spec, result, echartsLoads) {
+async function checkDrawn(page, spec, result, echartsLoads, phase) {
   if (spec.scenario === 'saved') await savedNotes(page, result);
   if (spec.frontEnd === 'classic') await runAllClassic(page);
   else if (spec.frontEnd) await runAllJupyterLab(page, spec);
+  if (spec.frontEnd) phase('Run All');
   if (spec.scenario === 'scroll') await scrollThrough(page, result);
   if (spec.scenario === 'reveal') await reveal(page, result);
   await waitForCharts(page);
@@ -323,7 +325,10 @@ async function checkDrawn(page, spec, result, echartsLoads) {
 
 async function checkPage(browser, spec) {
   const started = Date.now();
-  const result = { name: spec.name, ok: false, problems: [], notes: [], charts: 0, formulas: 0, sliders: 0, screenshots: [] };
+  const result = { name: spec.name, ok: false, problems: [], notes: [], charts: 0, formulas: 0, sliders: 0, screenshots: [], phases: [] };
+  // phase records how long the part of the check since the previous phase took.
+  let last = started;
+  const phase = (name) => { const now = Date.now(); result.phases.push({ name, seconds: (now - last) / 1000 }); last = now; };
   const context = await browser.newContext({ offline: !!spec.offline, javaScriptEnabled: !spec.noScript,
     viewport: spec.viewport || { width: 1280, height: 1000 } });
   await context.addInitScript(pageChecks);
@@ -355,10 +360,13 @@ async function checkPage(browser, spec) {
   try {
     await storeSettings(context, spec);
     await page.goto(spec.url, { waitUntil: 'load', timeout: 2 * MINUTE });
+    phase('load');
     if (spec.scenario === 'pictures') await pictures(page, spec, result);
-    else await checkDrawn(page, spec, result, () => echartsLoads);
+    else await checkDrawn(page, spec, result, () => echartsLoads, phase);
     if (spec.print) await printPDF(page, spec, result);
+    phase('check');
     if (job.screenshots) result.screenshots = await screenshots(page, spec);
+    phase('screenshots');
   } catch (e) {
     result.problems.push(`could not check the page: ${e.message.split('\n')[0]}`);
   }
@@ -372,8 +380,9 @@ async function checkPage(browser, spec) {
     result.problems = result.problems.filter((p) => !ignore.some((re) => re.test(p)));
   }
   result.ok = result.problems.length === 0;
-  result.seconds = (Date.now() - started) / 1000;
   await context.close();
+  phase('close');
+  result.seconds = (Date.now() - started) / 1000;
   return result;
 }
 
