@@ -30,8 +30,10 @@ type Page struct {
 }
 
 // Write executes the notebooks and writes one self-contained page per lesson and an
-// index.html into dir. It refuses to write into notebooks/.
-func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir string, timeout time.Duration) ([]Page, error) {
+// index.html into dir. It refuses to write into notebooks/. keep, if not empty, receives
+// each executed notebook with its outputs and nbconvert's page of it, not yet portable
+// (the self-test reuses them instead of running the lesson again).
+func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir string, timeout time.Duration, keep string) ([]Page, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -43,12 +45,16 @@ func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir str
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.MkdirTemp("", "kernel-export-")
-	if err != nil {
+	raw := keep
+	if keep == "" {
+		if raw, err = os.MkdirTemp("", "kernel-export-"); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(raw)
+	} else if err := os.MkdirAll(keep, 0o755); err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(raw)
-	results, err := nbrun.Execute(p, j, notebooks, nbrun.Options{Timeout: timeout, HTMLDir: raw})
+	results, err := nbrun.Execute(p, j, notebooks, nbrun.Options{Timeout: timeout, HTMLDir: raw, SaveDir: keep})
 	if err != nil {
 		return nil, err
 	}

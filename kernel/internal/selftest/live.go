@@ -11,7 +11,6 @@ import (
 	"github.com/chainrule-go/backprop/kernel/internal/browser"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
-	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
 	"github.com/chainrule-go/backprop/kernel/internal/server"
 )
 
@@ -106,21 +105,16 @@ func (r *testRun) live() error {
 	return nil
 }
 
-// saveWithOutputs executes the lesson with nbclient into out/live/saved: a notebook
-// saved with outputs that this browser did not produce, so Jupyter opens it untrusted.
+// saveWithOutputs puts the lesson as nbclient executed it (see executedLesson) into
+// out/live/saved: a notebook saved with outputs that this browser did not produce, so
+// Jupyter opens it untrusted.
 func (r *testRun) saveWithOutputs(lesson string) error {
-	dir := filepath.Join(liveDir(r.p), "saved")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	executed, _, err := r.executedLesson(lesson)
+	if err != nil {
 		return err
 	}
-	results, err := nbrun.Execute(r.p, r.inst.Jupyter, []string{lesson}, nbrun.Options{Timeout: r.timeout, SaveDir: dir})
-	if err == nil {
-		err = nbrun.Summarize(results)
-	}
-	if err != nil {
-		return fmt.Errorf("running %s to save it with outputs: %v", filepath.Base(lesson), err)
-	}
-	return nil
+	name := filepath.Base(lesson)
+	return copyFile(filepath.Join(executed, name), filepath.Join(liveDir(r.p), "saved", name))
 }
 
 // chartLesson is the lesson whose code draws the most charts (the scenarios use it).
