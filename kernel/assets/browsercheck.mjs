@@ -159,7 +159,7 @@ async function savedNotes(page, spec, result) {
   result.notes.push(`${states.length} saved charts shown as pictures before Run All`);
   if (job.screenshots) {
     const file = `${shotStem(spec)}-before-run-all.png`;
-    await showFirstChart(page);
+    await showFirstChart(page, false);
     await page.screenshot({ path: file });
     result.screenshots.push(file);
   }
@@ -286,7 +286,8 @@ function shotStem(spec) {
 
 // showFirstChart scrolls the notebook to its first chart, or to its top, and waits for the
 // charts to settle (a screenshot is taken even if they do not: the check has judged them).
-async function showFirstChart(page) {
+// Before Run All (settle false) nothing would draw them: the screen is taken as it is.
+async function showFirstChart(page, settle = true) {
   await page.evaluate(() => {
     const box = document.querySelector('.chainrule-chart');
     const cell = box && (box.closest('.jp-Cell, .cell') || box);
@@ -296,7 +297,7 @@ async function showFirstChart(page) {
       s.scrollTop = 0;
     }
   });
-  await page.waitForFunction(() => window.chainruleCheck.chartsSettled(), null, { timeout: 20000 }).catch(() => {});
+  if (settle) await page.waitForFunction(() => window.chainruleCheck.chartsSettled(), null, { timeout: 20000 }).catch(() => {});
 }
 
 // printPDF prints the page to spec.print as Chromium's print does (A4, print media),

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/chainrule-go/backprop/kernel/internal/browser"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
@@ -82,10 +83,13 @@ func (r *testRun) live() error {
 			return err
 		}
 		// Each front end on the server that `lab --ui` starts for it: served from one
-		// server, the second front end's page has errors that are Jupyter's own.
-		failed = append(failed, r.liveServer(j, labPages, server.Options{UI: "lab"})...)
-		failed = append(failed, r.liveServer(j, notebook7Pages, server.Options{UI: "notebook"})...)
-		failed = append(failed, r.liveServer(j, []browser.Page{prefixPage}, server.Options{UI: "lab", BaseURL: "/prefix/"})...)
+		// server, the second front end's page has errors that are Jupyter's own. The two
+		// front ends run at once, each with its own server and browser: one alone leaves a
+		// core idle while its page waits for the kernel or the kernel for the page.
+		failed = r.liveServers(
+			[]serverRun{{j, labPages, server.Options{UI: "lab"}}},
+			[]serverRun{{j, notebook7Pages, server.Options{UI: "notebook"}},
+				{j, []browser.Page{prefixPage}, server.Options{UI: "lab", BaseURL: "/prefix/"}}})
 	} else {
 		fmt.Fprintf(checkout.Out, "live: skip JupyterLab 4 and Notebook 7: not installed (setup fell back to %s)\n", j.Describe())
 	}
@@ -225,12 +229,46 @@ func (r *testRun) prefixPage(j *install.Jupyter, lesson string) (browser.Page, e
 	return pg, nil
 }
 
+// serverRun is one Jupyter server of the live step and the pages checked on it.
+type serverRun struct {
+	j     *install.Jupyter
+	pages []browser.Page
+	opt   server.Options
+}
+
+// liveServers runs the lines of servers at once, each line's servers one after the
+// other, and returns the names of the pages that failed.
+func (r *testRun) liveServers(lines ...[]serverRun) []string {
+	var (
+		mu     sync.Mutex
+		wg     sync.WaitGroup
+		failed []string
+	)
+	for _, line := range lines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, s := range line {
+				f := r.liveServer(s.j, s.pages, s.opt)
+				mu.Lock()
+				failed = append(failed, f...)
+				mu.Unlock()
+			}
+		}()
+		if os.Getenv("KERNEL_TEST_SERIAL") != "" {
+			wg.Wait()
+		}
+	}
+	wg.Wait()
+	return failed
+}
+
 // liveServer starts a Jupyter server for the pages (their URLs are relative to its base
 // URL), checks them in Chromium, prints a `live:` line for each and stops the server.
 // It returns the names of the pages that failed.
 func (r *testRun) liveServer(j *install.Jupyter, pages []browser.Page, opt server.Options) []string {
 	state := filepath.Join(liveDir(r.p), ".jupyterlab", opt.UI+strings.Trim(opt.BaseURL, "/"))
-	logPath := filepath.Join(r.p.LogDir(), "live-jupyter-"+frontEndLabel(j, pages[0].FrontEnd)+".log")
+	logPath := filepath.Join(r.p.LogDir(), "live-jupyter-"+frontEndLabel(j, pages[0].FrontEnd)+strings.TrimRight("-"+strings.Trim(opt.BaseURL, "/"), "-")+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return []string{err.Error()}

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -135,10 +136,19 @@ func (r *testRun) checkAndExport() error {
 		return err
 	}
 	var err error
-	if r.pages, err = export.Write(r.p, r.inst.Jupyter, r.notebooks, r.exportDir(), r.timeout, keep); err == nil {
+	if r.pages, err = export.Write(r.p, r.inst.Jupyter, r.notebooks, r.exportDir(), export.Options{Timeout: r.timeout, Keep: keep, Workers: notebookWorkers()}); err == nil {
 		r.executed, r.exported = keep, r.exportDir()
 	}
 	return err
+}
+
+// notebookWorkers is how many lessons the notebooks step runs at once (temporary knob
+// for measuring).
+func notebookWorkers() int {
+	if n, err := strconv.Atoi(os.Getenv("KERNEL_TEST_WORKERS")); err == nil {
+		return n
+	}
+	return 2
 }
 
 func (r *testRun) exportDir() string { return filepath.Join(r.p.Root, "out", "export") }
@@ -158,7 +168,7 @@ func (r *testRun) executedLesson(lesson string) (executed, exported string, err 
 	if err := os.RemoveAll(keep); err != nil {
 		return "", "", err
 	}
-	if _, err := export.Write(r.p, r.inst.Jupyter, []string{lesson}, filepath.Join(keep, "export"), r.timeout, keep); err != nil {
+	if _, err := export.Write(r.p, r.inst.Jupyter, []string{lesson}, filepath.Join(keep, "export"), export.Options{Timeout: r.timeout, Keep: keep}); err != nil {
 		return "", "", fmt.Errorf("running %s to save it with outputs: %v", filepath.Base(lesson), err)
 	}
 	r.executed, r.exported = keep, filepath.Join(keep, "export")
