@@ -86,10 +86,14 @@ func (r *testRun) live() error {
 		// server, the second front end's page has errors that are Jupyter's own. The two
 		// front ends run at once, each with its own server and browser: one alone leaves a
 		// core idle while its page waits for the kernel or the kernel for the page.
+		// Notebook 7's line also takes the scroll and saved-outputs scenarios, on a second
+		// JupyterLab server, so that both lines take about as long.
+		lessons, scenarios := splitPages(labPages, "scroll", "saved")
 		failed = r.liveServers(
-			[]serverRun{{j, labPages, server.Options{UI: "lab"}}},
-			[]serverRun{{j, notebook7Pages, server.Options{UI: "notebook"}},
-				{j, []browser.Page{prefixPage}, server.Options{UI: "lab", BaseURL: "/prefix/"}}})
+			[]serverRun{{"lab", j, lessons, server.Options{UI: "lab"}}},
+			[]serverRun{{"notebook7", j, notebook7Pages, server.Options{UI: "notebook"}},
+				{"lab-scenarios", j, scenarios, server.Options{UI: "lab"}},
+				{"lab-prefix", j, []browser.Page{prefixPage}, server.Options{UI: "lab", BaseURL: "/prefix/"}}})
 	} else {
 		fmt.Fprintf(checkout.Out, "live: skip JupyterLab 4 and Notebook 7: not installed (setup fell back to %s)\n", j.Describe())
 	}
@@ -99,7 +103,7 @@ func (r *testRun) live() error {
 			return err
 		}
 		pg.Ignore = classicNoise
-		failed = append(failed, r.liveServer(classic, []browser.Page{pg}, server.Options{})...)
+		failed = append(failed, r.liveServer("classic", classic, []browser.Page{pg}, server.Options{})...)
 	} else {
 		fmt.Fprintln(checkout.Out, "live: skip classic Notebook 6.4: not installed (Debian: apt-get install jupyter-notebook)")
 	}
@@ -203,6 +207,18 @@ func (r *testRun) labPages(j *install.Jupyter, lesson string) ([]browser.Page, e
 	return pages, nil
 }
 
+// splitPages separates the pages of the named scenarios from the others, keeping their order.
+func splitPages(pages []browser.Page, scenarios ...string) (others, named []browser.Page) {
+	for _, pg := range pages {
+		if slices.Contains(scenarios, pg.Scenario) {
+			named = append(named, pg)
+		} else {
+			others = append(others, pg)
+		}
+	}
+	return others, named
+}
+
 // notebook7Pages run every lesson in Notebook 7.
 func (r *testRun) notebook7Pages(j *install.Jupyter) ([]browser.Page, error) {
 	var pages []browser.Page
@@ -229,8 +245,10 @@ func (r *testRun) prefixPage(j *install.Jupyter, lesson string) (browser.Page, e
 	return pg, nil
 }
 
-// serverRun is one Jupyter server of the live step and the pages checked on it.
+// serverRun is one Jupyter server of the live step and the pages checked on it; name
+// tells its settings folder and log from the others'.
 type serverRun struct {
+	name  string
 	j     *install.Jupyter
 	pages []browser.Page
 	opt   server.Options
@@ -249,7 +267,7 @@ func (r *testRun) liveServers(lines ...[]serverRun) []string {
 		go func() {
 			defer wg.Done()
 			for _, s := range line {
-				f := r.liveServer(s.j, s.pages, s.opt)
+				f := r.liveServer(s.name, s.j, s.pages, s.opt)
 				mu.Lock()
 				failed = append(failed, f...)
 				mu.Unlock()
@@ -266,9 +284,9 @@ func (r *testRun) liveServers(lines ...[]serverRun) []string {
 // liveServer starts a Jupyter server for the pages (their URLs are relative to its base
 // URL), checks them in Chromium, prints a `live:` line for each and stops the server.
 // It returns the names of the pages that failed.
-func (r *testRun) liveServer(j *install.Jupyter, pages []browser.Page, opt server.Options) []string {
-	state := filepath.Join(liveDir(r.p), ".jupyterlab", opt.UI+strings.Trim(opt.BaseURL, "/"))
-	logPath := filepath.Join(r.p.LogDir(), "live-jupyter-"+frontEndLabel(j, pages[0].FrontEnd)+strings.TrimRight("-"+strings.Trim(opt.BaseURL, "/"), "-")+".log")
+func (r *testRun) liveServer(name string, j *install.Jupyter, pages []browser.Page, opt server.Options) []string {
+	state := filepath.Join(liveDir(r.p), ".jupyterlab", name)
+	logPath := filepath.Join(r.p.LogDir(), "live-jupyter-"+name+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return []string{err.Error()}
