@@ -273,9 +273,6 @@ func (r *testRun) liveServers(lines ...[]serverRun) []string {
 				mu.Unlock()
 			}
 		}()
-		if os.Getenv("KERNEL_TEST_SERIAL") != "" {
-			wg.Wait()
-		}
 	}
 	wg.Wait()
 	return failed
