@@ -52,7 +52,7 @@ var windowingNone = map[string]any{
 
 func liveDir(p *checkout.Checkout) string { return filepath.Join(p.Root, "out", "live") }
 
-// live runs every lesson with Run All in JupyterLab and in Notebook 7 on one server,
+// live runs every lesson with Run All in JupyterLab and in Notebook 7, the two at once,
 // proves the windowing, second-view, saved-outputs, resize and dark-theme cases once
 // each, runs one lesson behind a base-URL prefix, and one in classic Notebook 6 where
 // that is installed. Lessons are copied to out/live first: Jupyter saves what it runs.
