@@ -87,8 +87,7 @@ func (r *testRun) live() error {
 		// front ends run at once, each with its own server and browser: one alone leaves a
 		// core idle while its page waits for the kernel or the kernel for the page.
 		// Moving two scenarios to Notebook 7's line on a second JupyterLab server evened
-		// the lines out but made the step slower here (368 and 390 s against 310 and 331 s):
-		// the cores are busy throughout, and the extra server costs.
+		// the lines out with no gain measured here: the two cores are busy throughout.
 		failed = r.liveServers(
 			[]serverRun{{"lab", j, labPages, server.Options{UI: "lab"}}},
 			[]serverRun{{"notebook7", j, notebook7Pages, server.Options{UI: "notebook"}},
