@@ -27,7 +27,7 @@ func runExport(args []string) error {
 	if dir == "" {
 		dir = filepath.Join(p.OutDir(), "export")
 	}
-	pages, err := export.Write(p, inst.Jupyter, notebooks, dir, *timeout)
+	pages, err := export.Write(p, inst.Jupyter, notebooks, dir, export.Options{Timeout: *timeout})
 	if err != nil {
 		return err
 	}

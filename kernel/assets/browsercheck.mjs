@@ -15,7 +15,8 @@
 // settings: JupyterLab settings to store through the server's API before the page opens;
 // ignore:   regular expressions for problems that belong to Jupyter itself, not the lesson.
 // Output: one JSON line per page:
-//   {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshots": [...], "seconds"}.
+//   {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshots": [...], "seconds",
+//    "phases": [{"name", "seconds"}, ...]} (where the page's time went, in order).
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
 import { chromium } from 'playwright-core';
 import { pageChecks, pictureStates, pictureProblems } from './pagecheck.mjs';
@@ -145,8 +146,8 @@ const picturesLoaded = () => [...document.querySelectorAll('img.chainrule-chart-
 
 // saved: a notebook saved with outputs by someone else is untrusted: its scripts do not
 // run, so every chart box must show the chart's picture, saying how to get the live
-// chart, before Run All draws them.
-async function savedNotes(page, result) {
+// chart, before Run All draws them. Its screen before Run All is kept too.
+async function savedNotes(page, spec, result) {
   await waitFor(page, 'the saved notebook opening with its kernel idle', panelReady, null, 2 * MINUTE);
   await poll(page, 'the saved charts\' pictures loading', picturesLoaded, null, MINUTE);
   const states = await page.evaluate(pictureStates);
@@ -156,6 +157,12 @@ async function savedNotes(page, result) {
     if (s.picture && !/run the cell/i.test(s.tooltip)) result.problems.push(`saved chart ${i + 1}'s picture does not say how to get the live chart`);
   });
   result.notes.push(`${states.length} saved charts shown as pictures before Run All`);
+  if (job.screenshots) {
+    const file = `${shotStem(spec)}-before-run-all.png`;
+    await showFirstChart(page, false);
+    await page.screenshot({ path: file });
+    result.screenshots.push(file);
+  }
 }
 
 // pictures: a page where the charts' script cannot draw them must show every chart's
@@ -259,28 +266,38 @@ async function storeSettings(context, spec) {
   }
 }
 
-// screenshots scrolls the notebook (or the page) a screen at a time and takes a picture
-// of each screen, so the whole lesson can be looked at.
+// screenshots takes the pictures a person looks at: a static page whole, a live notebook
+// one screen, at its first chart (or its top). The scroll scenario keeps the screen it
+// ended on, scrolled to the bottom, where the last charts drew.
 async function screenshots(page, spec) {
-  const stem = `${job.screenshots}/${spec.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+  const file = `${shotStem(spec)}.png`;
   if (!spec.frontEnd) {
-    await page.screenshot({ path: `${stem}.png`, fullPage: true });
-    return [`${stem}.png`];
+    await page.screenshot({ path: file, fullPage: true });
+    return [file];
   }
-  const files = [];
-  const steps = await page.evaluate(() => {
-    const s = document.querySelector('.jp-WindowedPanel-outer') || document.querySelector('#site') || document.scrollingElement;
-    window.chainruleScroller = s;
-    return Math.min(40, Math.ceil(s.scrollHeight / s.clientHeight));
+  if (spec.scenario !== 'scroll') await showFirstChart(page);
+  await page.screenshot({ path: file });
+  return [file];
+}
+
+function shotStem(spec) {
+  return `${job.screenshots}/${spec.name.replace(/[^A-Za-z0-9_.-]/g, '_')}`;
+}
+
+// showFirstChart scrolls the notebook to its first chart, or to its top, and waits for the
+// charts to settle (a screenshot is taken even if they do not: the check has judged them).
+// Before Run All (settle false) nothing would draw them: the screen is taken as it is.
+async function showFirstChart(page, settle = true) {
+  await page.evaluate(() => {
+    const box = document.querySelector('.chainrule-chart');
+    const cell = box && (box.closest('.jp-Cell, .cell') || box);
+    if (cell) cell.scrollIntoView({ block: 'start' });
+    else {
+      const s = document.querySelector('.jp-WindowedPanel-outer') || document.querySelector('#site') || document.scrollingElement;
+      s.scrollTop = 0;
+    }
   });
-  for (let i = 0; i < steps; i++) {
-    await page.evaluate((i) => { const s = window.chainruleScroller; s.scrollTop = i * s.clientHeight; }, i);
-    await page.waitForFunction(() => window.chainruleCheck.chartsSettled(), null, { timeout: 20000 }).catch(() => {});
-    const file = `${stem}-${String(i + 1).padStart(2, '0')}.png`;
-    await page.screenshot({ path: file });
-    files.push(file);
-  }
-  return files;
+  if (settle) await page.waitForFunction(() => window.chainruleCheck.chartsSettled(), null, { timeout: 20000 }).catch(() => {});
 }
 
 // printPDF prints the page to spec.print as Chromium's print does (A4, print media),
@@ -297,10 +314,11 @@ async function printPDF(page, spec, result) {
 // checkDrawn runs a live notebook (Run All) or waits for a static page, then requires
 // every chart drawn, every formula typeset and every slider working, with the checks of
 // the page's scenario. echartsLoads says how many times the page has loaded ECharts.
-async function checkDrawn(page, spec, result, echartsLoads) {
-  if (spec.scenario === 'saved') await savedNotes(page, result);
+async function checkDrawn(page, spec, result, echartsLoads, phase) {
+  if (spec.scenario === 'saved') await savedNotes(page, spec, result);
   if (spec.frontEnd === 'classic') await runAllClassic(page);
   else if (spec.frontEnd) await runAllJupyterLab(page, spec);
+  if (spec.frontEnd) phase('Run All');
   if (spec.scenario === 'scroll') await scrollThrough(page, result);
   if (spec.scenario === 'reveal') await reveal(page, result);
   await waitForCharts(page);
@@ -323,7 +341,10 @@ async function checkDrawn(page, spec, result, echartsLoads) {
 
 async function checkPage(browser, spec) {
   const started = Date.now();
-  const result = { name: spec.name, ok: false, problems: [], notes: [], charts: 0, formulas: 0, sliders: 0, screenshots: [] };
+  const result = { name: spec.name, ok: false, problems: [], notes: [], charts: 0, formulas: 0, sliders: 0, screenshots: [], phases: [] };
+  // phase records how long the part of the check since the previous phase took.
+  let last = started;
+  const phase = (name) => { const now = Date.now(); result.phases.push({ name, seconds: (now - last) / 1000 }); last = now; };
   const context = await browser.newContext({ offline: !!spec.offline, javaScriptEnabled: !spec.noScript,
     viewport: spec.viewport || { width: 1280, height: 1000 } });
   await context.addInitScript(pageChecks);
@@ -355,10 +376,13 @@ async function checkPage(browser, spec) {
   try {
     await storeSettings(context, spec);
     await page.goto(spec.url, { waitUntil: 'load', timeout: 2 * MINUTE });
+    phase('load');
     if (spec.scenario === 'pictures') await pictures(page, spec, result);
-    else await checkDrawn(page, spec, result, () => echartsLoads);
+    else await checkDrawn(page, spec, result, () => echartsLoads, phase);
     if (spec.print) await printPDF(page, spec, result);
-    if (job.screenshots) result.screenshots = await screenshots(page, spec);
+    phase('check');
+    if (job.screenshots) result.screenshots.push(...await screenshots(page, spec));
+    phase('screenshots');
   } catch (e) {
     result.problems.push(`could not check the page: ${e.message.split('\n')[0]}`);
   }
@@ -372,8 +396,9 @@ async function checkPage(browser, spec) {
     result.problems = result.problems.filter((p) => !ignore.some((re) => re.test(p)));
   }
   result.ok = result.problems.length === 0;
-  result.seconds = (Date.now() - started) / 1000;
   await context.close();
+  phase('close');
+  result.seconds = (Date.now() - started) / 1000;
   return result;
 }
 

@@ -44,17 +44,32 @@ type Result struct {
 	Screenshots []string `json:"screenshots"`
 	EChartsURL  string   `json:"echartsURL"` // where the page loaded ECharts from
 	Seconds     float64  `json:"seconds"`
+	Phases      []Phase  `json:"phases"` // where the seconds went, in order
 }
 
-// Line formats a result as "<verb>: ok   <what>  N charts, M formulas, K sliders",
-// followed by its notes and, for a failure, its problems.
+// Phase is one part of a page's check and how long it took.
+type Phase struct {
+	Name    string  `json:"name"`
+	Seconds float64 `json:"seconds"`
+}
+
+// Line formats a result as "<verb>: ok   <what>  N charts, M formulas, K sliders (T s:
+// <phase> t, ...)", followed by its notes and, for a failure, its problems.
 func (r Result) Line(verb, what string) string {
 	verdict := "FAIL"
 	if r.OK {
 		verdict = "ok  "
 	}
-	s := fmt.Sprintf("%s: %s %s  %d charts, %d formulas, %d %s (%.1f s)", verb, verdict, what, r.Charts, r.Formulas,
-		r.Sliders, plural(r.Sliders, "slider"), r.Seconds)
+	var phases []string
+	for _, ph := range r.Phases {
+		phases = append(phases, fmt.Sprintf("%s %.1f", ph.Name, ph.Seconds))
+	}
+	timing := fmt.Sprintf("%.1f s", r.Seconds)
+	if len(phases) > 0 {
+		timing += ": " + strings.Join(phases, ", ")
+	}
+	s := fmt.Sprintf("%s: %s %s  %d charts, %d formulas, %d %s (%s)", verb, verdict, what, r.Charts, r.Formulas,
+		r.Sliders, plural(r.Sliders, "slider"), timing)
 	if len(r.Notes) > 0 {
 		s += "; " + strings.Join(r.Notes, "; ")
 	}

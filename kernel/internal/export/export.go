@@ -29,9 +29,19 @@ type Page struct {
 	Bytes int
 }
 
+// Options configures Write.
+type Options struct {
+	Timeout time.Duration // longest one cell may run
+	// Keep, if not empty, receives each executed notebook with its outputs and
+	// nbconvert's page of it, not yet portable (the self-test reuses them instead of
+	// running the lesson again).
+	Keep    string
+	Workers int // how many notebooks run at once (1 when 0)
+}
+
 // Write executes the notebooks and writes one self-contained page per lesson and an
 // index.html into dir. It refuses to write into notebooks/.
-func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir string, timeout time.Duration) ([]Page, error) {
+func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir string, opt Options) ([]Page, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
 		return nil, err
@@ -43,12 +53,16 @@ func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir str
 	if err != nil {
 		return nil, err
 	}
-	raw, err := os.MkdirTemp("", "kernel-export-")
-	if err != nil {
+	raw := opt.Keep
+	if raw == "" {
+		if raw, err = os.MkdirTemp("", "kernel-export-"); err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(raw)
+	} else if err := os.MkdirAll(raw, 0o755); err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(raw)
-	results, err := nbrun.Execute(p, j, notebooks, nbrun.Options{Timeout: timeout, HTMLDir: raw})
+	results, err := nbrun.Execute(p, j, notebooks, nbrun.Options{Timeout: opt.Timeout, HTMLDir: raw, SaveDir: opt.Keep, Workers: opt.Workers})
 	if err != nil {
 		return nil, err
 	}

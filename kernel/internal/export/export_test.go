@@ -94,7 +94,7 @@ func TestExportWritesSelfContainedPages(t *testing.T) {
 	before := testkit.Snapshot(t, p.NotebooksDir())
 	dir := t.TempDir()
 	notebooks := []string{filepath.Join(p.NotebooksDir(), "00-welcome.ipynb"), filepath.Join("..", "nbrun", "testdata", "chart.ipynb")}
-	pages, err := Write(p, j, notebooks, dir, 2*time.Minute)
+	pages, err := Write(p, j, notebooks, dir, Options{Timeout: 2 * time.Minute})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestExportWritesSelfContainedPages(t *testing.T) {
 
 func TestExportNeverWritesIntoNotebooks(t *testing.T) {
 	p := testkit.Checkout(t)
-	_, err := Write(p, nil, nil, filepath.Join(p.NotebooksDir(), "html"), time.Minute)
+	_, err := Write(p, nil, nil, filepath.Join(p.NotebooksDir(), "html"), Options{Timeout: time.Minute})
 	if err == nil || !strings.Contains(err.Error(), "inside notebooks/") {
 		t.Fatalf("got %v", err)
 	}

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
@@ -44,6 +46,8 @@ type Options struct {
 	HTMLDir string
 	// SaveDir, if set, receives each notebook that ran, with its outputs, unsigned.
 	SaveDir string
+	// Workers is how many notebooks run at once (1 when 0).
+	Workers int
 }
 
 // runnerItem is one notebook for runner.py: the temporary copy it executes, the
@@ -86,7 +90,9 @@ func runnerItems(p *checkout.Checkout, notebooks []string, tmp string, opt Optio
 }
 
 // Execute runs each notebook through the project's kernel with nbclient, on a
-// temporary copy, and prints one line per notebook as it finishes.
+// temporary copy, and prints one line per notebook as it finishes. With opt.Workers
+// above 1, that many runners execute the notebooks at once, each notebook in a kernel of
+// its own; the results come back in the order of notebooks.
 func Execute(p *checkout.Checkout, j *install.Jupyter, notebooks []string, opt Options) ([]Result, error) {
 	tmp, err := os.MkdirTemp("", "kernel-check-")
 	if err != nil {
@@ -97,6 +103,47 @@ func Execute(p *checkout.Checkout, j *install.Jupyter, notebooks []string, opt O
 	if err != nil {
 		return nil, err
 	}
+	if err := os.MkdirAll(p.LogDir(), 0o755); err != nil {
+		return nil, err
+	}
+	workers := min(max(opt.Workers, 1), len(items))
+	var (
+		mu      sync.Mutex // guards results, errs and the printing of each line
+		wg      sync.WaitGroup
+		results []Result
+		errs    []error
+	)
+	for w := range workers {
+		var share []runnerItem
+		for i := w; i < len(items); i += workers {
+			share = append(share, items[i])
+		}
+		logName := "check-kernel.log"
+		if workers > 1 {
+			logName = fmt.Sprintf("check-kernel-%d.log", w+1)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			err := runRunner(p, j, share, opt, tmp, filepath.Join(p.LogDir(), logName), func(res *Result) { results = append(results, *res) }, &mu)
+			mu.Lock()
+			errs = append(errs, err)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	install.ReapKernels(p) // GoNB leaves its gopls running after the kernel stops
+	order := map[string]int{}
+	for i, it := range items {
+		order[it.Name] = i
+	}
+	slices.SortStableFunc(results, func(a, b Result) int { return order[a.Name] - order[b.Name] })
+	return results, errors.Join(errs...)
+}
+
+// runRunner runs runner.py on items, its messages going to logPath, and hands each
+// notebook's result to got, holding mu while it prints and hands it over.
+func runRunner(p *checkout.Checkout, j *install.Jupyter, items []runnerItem, opt Options, dir, logPath string, got func(*Result), mu *sync.Mutex) error {
 	job, err := json.Marshal(map[string]any{
 		"kernel":          install.KernelName,
 		"timeout":         int(opt.Timeout.Seconds()),
@@ -104,37 +151,34 @@ func Execute(p *checkout.Checkout, j *install.Jupyter, notebooks []string, opt O
 		"notebooks":       items,
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := os.MkdirAll(p.LogDir(), 0o755); err != nil {
-		return nil, err
-	}
-	logPath := filepath.Join(p.LogDir(), "check-kernel.log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer logFile.Close()
-
 	cmd := exec.Command(j.Python, "-c", runnerPy, string(job))
-	cmd.Dir = tmp
+	cmd.Dir = dir
 	cmd.Stderr = logFile
-	var results []Result
+	n := 0
 	readErr := checkout.ReadJSONLines(cmd, func(line []byte) error {
+		mu.Lock()
+		defer mu.Unlock()
 		res, err := checkEvent(line, opt.Timeout)
 		if res != nil {
-			results = append(results, *res)
+			n++
+			got(res)
 		}
 		return err
 	})
-	install.ReapKernels(p) // GoNB leaves its gopls running after the kernel stops
 	if errors.Is(readErr, checkout.ErrNotJSON) {
-		return results, readErr
+		return readErr
 	}
-	if readErr != nil || len(results) != len(notebooks) {
-		return results, fmt.Errorf("the notebook runner stopped early (%v); its log is %s:\n%s", readErr, logPath, checkout.Tail(logPath, 15))
+	if readErr != nil || n != len(items) {
+		return fmt.Errorf("the notebook runner stopped early (%v); its log is %s:\n%s", readErr, logPath, checkout.Tail(logPath, 15))
 	}
-	return results, nil
+	return nil
 }
 
 // checkEvent reads one line of the runner: it prints a start, and prints and returns a

@@ -7,11 +7,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/chainrule-go/backprop/kernel/internal/browser"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
-	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
 	"github.com/chainrule-go/backprop/kernel/internal/server"
 )
 
@@ -52,7 +52,7 @@ var windowingNone = map[string]any{
 
 func liveDir(p *checkout.Checkout) string { return filepath.Join(p.Root, "out", "live") }
 
-// live runs every lesson with Run All in JupyterLab and in Notebook 7 on one server,
+// live runs every lesson with Run All in JupyterLab and in Notebook 7, the two at once,
 // proves the windowing, second-view, saved-outputs, resize and dark-theme cases once
 // each, runs one lesson behind a base-URL prefix, and one in classic Notebook 6 where
 // that is installed. Lessons are copied to out/live first: Jupyter saves what it runs.
@@ -83,10 +83,15 @@ func (r *testRun) live() error {
 			return err
 		}
 		// Each front end on the server that `lab --ui` starts for it: served from one
-		// server, the second front end's page has errors that are Jupyter's own.
-		failed = append(failed, r.liveServer(j, labPages, server.Options{UI: "lab"})...)
-		failed = append(failed, r.liveServer(j, notebook7Pages, server.Options{UI: "notebook"})...)
-		failed = append(failed, r.liveServer(j, []browser.Page{prefixPage}, server.Options{UI: "lab", BaseURL: "/prefix/"})...)
+		// server, the second front end's page has errors that are Jupyter's own. The two
+		// front ends run at once, each with its own server and browser: one alone leaves a
+		// core idle while its page waits for the kernel or the kernel for the page.
+		// Moving two scenarios to Notebook 7's line on a second JupyterLab server evened
+		// the lines out with no gain measured here: the two cores are busy throughout.
+		failed = r.liveServers(
+			[]serverRun{{"lab", j, labPages, server.Options{UI: "lab"}}},
+			[]serverRun{{"notebook7", j, notebook7Pages, server.Options{UI: "notebook"}},
+				{"lab-prefix", j, []browser.Page{prefixPage}, server.Options{UI: "lab", BaseURL: "/prefix/"}}})
 	} else {
 		fmt.Fprintf(checkout.Out, "live: skip JupyterLab 4 and Notebook 7: not installed (setup fell back to %s)\n", j.Describe())
 	}
@@ -96,7 +101,7 @@ func (r *testRun) live() error {
 			return err
 		}
 		pg.Ignore = classicNoise
-		failed = append(failed, r.liveServer(classic, []browser.Page{pg}, server.Options{})...)
+		failed = append(failed, r.liveServer("classic", classic, []browser.Page{pg}, server.Options{})...)
 	} else {
 		fmt.Fprintln(checkout.Out, "live: skip classic Notebook 6.4: not installed (Debian: apt-get install jupyter-notebook)")
 	}
@@ -106,21 +111,16 @@ func (r *testRun) live() error {
 	return nil
 }
 
-// saveWithOutputs executes the lesson with nbclient into out/live/saved: a notebook
-// saved with outputs that this browser did not produce, so Jupyter opens it untrusted.
+// saveWithOutputs puts the lesson as nbclient executed it (see executedLesson) into
+// out/live/saved: a notebook saved with outputs that this browser did not produce, so
+// Jupyter opens it untrusted.
 func (r *testRun) saveWithOutputs(lesson string) error {
-	dir := filepath.Join(liveDir(r.p), "saved")
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	executed, _, err := r.executedLesson(lesson)
+	if err != nil {
 		return err
 	}
-	results, err := nbrun.Execute(r.p, r.inst.Jupyter, []string{lesson}, nbrun.Options{Timeout: r.timeout, SaveDir: dir})
-	if err == nil {
-		err = nbrun.Summarize(results)
-	}
-	if err != nil {
-		return fmt.Errorf("running %s to save it with outputs: %v", filepath.Base(lesson), err)
-	}
-	return nil
+	name := filepath.Base(lesson)
+	return copyFile(filepath.Join(executed, name), filepath.Join(liveDir(r.p), "saved", name))
 }
 
 // chartLesson is the lesson whose code draws the most charts (the scenarios use it).
@@ -231,12 +231,45 @@ func (r *testRun) prefixPage(j *install.Jupyter, lesson string) (browser.Page, e
 	return pg, nil
 }
 
+// serverRun is one Jupyter server of the live step and the pages checked on it; name
+// tells its settings folder and log from the others'.
+type serverRun struct {
+	name  string
+	j     *install.Jupyter
+	pages []browser.Page
+	opt   server.Options
+}
+
+// liveServers runs the lines of servers at once, each line's servers one after the
+// other, and returns the names of the pages that failed.
+func (r *testRun) liveServers(lines ...[]serverRun) []string {
+	var (
+		mu     sync.Mutex
+		wg     sync.WaitGroup
+		failed []string
+	)
+	for _, line := range lines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for _, s := range line {
+				f := r.liveServer(s.name, s.j, s.pages, s.opt)
+				mu.Lock()
+				failed = append(failed, f...)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return failed
+}
+
 // liveServer starts a Jupyter server for the pages (their URLs are relative to its base
 // URL), checks them in Chromium, prints a `live:` line for each and stops the server.
 // It returns the names of the pages that failed.
-func (r *testRun) liveServer(j *install.Jupyter, pages []browser.Page, opt server.Options) []string {
-	state := filepath.Join(liveDir(r.p), ".jupyterlab", opt.UI+strings.Trim(opt.BaseURL, "/"))
-	logPath := filepath.Join(r.p.LogDir(), "live-jupyter-"+frontEndLabel(j, pages[0].FrontEnd)+".log")
+func (r *testRun) liveServer(name string, j *install.Jupyter, pages []browser.Page, opt server.Options) []string {
+	state := filepath.Join(liveDir(r.p), ".jupyterlab", name)
+	logPath := filepath.Join(r.p.LogDir(), "live-jupyter-"+name+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
 		return []string{err.Error()}

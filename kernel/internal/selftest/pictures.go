@@ -12,12 +12,11 @@ import (
 
 	"github.com/chainrule-go/backprop/kernel/internal/browser"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
-	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
 )
 
 // pictures proves that every chart shows its picture where its script cannot draw it.
-// The chart lesson runs once with nbclient (its outputs saved, and nbconvert's HTML of
-// them); then, one line each:
+// It takes the chart lesson as nbclient executed it in this run (its outputs saved, and
+// nbconvert's HTML of them; see executedLesson); then, one line each:
 //   - VS Code's situation: the HTML served with scripts running and every other URL,
 //     ECharts' among them, answered 404 (VS Code has no Jupyter server to load from);
 //   - nbviewer's and GitHub's: the HTML opened offline with JavaScript disabled;
@@ -38,14 +37,16 @@ func (r *testRun) pictures() error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	results, err := nbrun.Execute(r.p, r.inst.Jupyter, []string{lesson}, nbrun.Options{Timeout: r.timeout, SaveDir: dir, HTMLDir: dir})
-	if err == nil {
-		err = nbrun.Summarize(results)
-	}
+	executed, exported, err := r.executedLesson(lesson)
 	if err != nil {
-		return fmt.Errorf("running %s to save it with outputs: %v", filepath.Base(lesson), err)
+		return err
 	}
 	stem := strings.TrimSuffix(filepath.Base(lesson), ".ipynb")
+	for _, f := range []string{stem + ".ipynb", stem + ".html"} {
+		if err := copyFile(filepath.Join(executed, f), filepath.Join(dir, f)); err != nil {
+			return err
+		}
+	}
 	html := filepath.Join(dir, stem+".html")
 	pages := []browser.Page{
 		{Name: "vscode-" + stem, URL: "http://vscode.localhost/" + stem + ".html", Serve: html, Scenario: "pictures",
@@ -60,7 +61,7 @@ func (r *testRun) pictures() error {
 		return err
 	}
 	return errors.Join(browser.Failures(res), r.markdownPictures(filepath.Join(dir, stem+".ipynb"), res[0].Charts),
-		r.printCheck(lesson, dir))
+		r.printCheck(lesson, exported, dir))
 }
 
 // svgTitle finds the text of an SVG's first <text> element: ECharts draws the title first.

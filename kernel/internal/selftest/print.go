@@ -11,21 +11,16 @@ import (
 
 	"github.com/chainrule-go/backprop/kernel/internal/browser"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
-	"github.com/chainrule-go/backprop/kernel/internal/export"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
 )
 
-// printCheck proves that printing keeps every chart: the lesson is exported into dir,
-// opened offline in Chromium and printed to PDF (A4) once its charts are drawn, with
-// each chart's box outlined in magenta; pdftoppm turns the PDF's pages into pictures,
-// and every chart's place must be found, holding at least 200 inked pixels.
-func (r *testRun) printCheck(lesson, dir string) error {
+// printCheck proves that printing keeps every chart: the lesson's exported page (in
+// exportDir) is opened offline in Chromium and printed to PDF (A4) in dir once its charts
+// are drawn, with each chart's box outlined in magenta; pdftoppm turns the PDF's pages
+// into pictures, and every chart's place must be found, holding at least 200 inked pixels.
+func (r *testRun) printCheck(lesson, exportDir, dir string) error {
 	pdftoppm, err := install.Pdftoppm(r.p)
 	if err != nil {
-		return err
-	}
-	exportDir := filepath.Join(dir, "export")
-	if _, err := export.Write(r.p, r.inst.Jupyter, []string{lesson}, exportDir, r.timeout); err != nil {
 		return err
 	}
 	stem := strings.TrimSuffix(filepath.Base(lesson), ".ipynb")
