@@ -27,15 +27,12 @@ func runLab(args []string) error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	// setup ends the gopls build it leaves running when the server stops.
-	setupCtx, endSetup := context.WithCancel(ctx)
-	p, inst, err := install.ForLab(setupCtx)
+	p, inst, err := install.ForLab(ctx) // ctx ending also stops setup's gopls build
 	if err != nil {
-		endSetup()
 		return err
 	}
 	opt := server.Options{Port: *port, Browser: !*noBrowser, UI: *ui, Open: "notebooks/00-welcome.ipynb"}
 	err = server.Run(ctx, p, inst.Jupyter, opt)
-	endSetup()
+	stop() // a gopls build still running ends with the server
 	return errors.Join(err, inst.Gopls.Wait())
 }
