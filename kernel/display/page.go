@@ -11,6 +11,7 @@ import (
 	"os"
 	"sync"
 	"syscall/js"
+	"time"
 
 	"github.com/janpfeifer/gonb/gonbui/protocol"
 )
@@ -23,6 +24,12 @@ var exit = func(code int) { panic(Exit{Code: code}) }
 
 // pictures: no chart picture in a page, which draws the chart itself.
 const pictures = false
+
+// The page restarts a program that ran too long, and the charts of the old one stay
+// in the page: numbering the new one's charts from its start time keeps every
+// chart box's id unique in the page (ids are made of the pid, -1 in a page, and the
+// count).
+func init() { chartCount.Store(time.Now().UnixMilli() * 1000) }
 
 // InNotebook reports whether the program runs as a cell; in a page it does.
 func InNotebook() bool { return true }
