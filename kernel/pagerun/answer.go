@@ -7,8 +7,14 @@ import (
 )
 
 // answer is backpropRun's reply (see Serve): it decodes sourcesJSON, runs, and
-// encodes the result as JSON.
-func answer(lesson string, from int, sourcesJSON string, sink Sink) string {
+// encodes the result as JSON. A panic outside the cells (the page's own functions
+// throwing) ends the run with a refusal rather than the program.
+func answer(lesson string, from int, sourcesJSON string, sink Sink) (reply string) {
+	defer func() {
+		if v := recover(); v != nil {
+			reply = refusal(-1, fmt.Errorf("the run stopped: %v", v))
+		}
+	}()
 	sources, err := decodeSources(sourcesJSON)
 	if err != nil {
 		return refusal(-1, err)

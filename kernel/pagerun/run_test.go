@@ -139,3 +139,17 @@ func TestAnswerIsThePagesJSON(t *testing.T) {
 		}
 	}
 }
+
+// throwing is a Sink whose CellStart fails, as a page function that throws does.
+type throwing struct{ record }
+
+func (*throwing) CellStart(int) { panic("JavaScript error: backpropCellStart is broken") }
+
+func TestAnswerSurvivesThePagesFailure(t *testing.T) {
+	lesson(t, &record{}, func() {})
+	got := answer(t.Name(), 0, "{}", &throwing{})
+	want := `{"ok":false,"cell":-1,"error":{"ename":"ERROR","evalue":"the run stopped: JavaScript error: backpropCellStart is broken"`
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("answer = %s\nwant %s", got, want)
+	}
+}
