@@ -4,7 +4,7 @@ package pagerun
 
 import (
 	"encoding/json"
-	"fmt"
+	"errors"
 	"syscall/js"
 )
 
@@ -16,7 +16,7 @@ import (
 func Serve() {
 	js.Global().Set("backpropRun", js.FuncOf(func(_ js.Value, args []js.Value) any {
 		if len(args) != 3 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeNumber || args[2].Type() != js.TypeString {
-			return refusal(-1, fmt.Errorf("backpropRun takes (lesson string, fromCell number, sourcesJSON string), not %d arguments", len(args)))
+			return refusal(-1, errors.New("backpropRun takes (lesson string, fromCell number, sourcesJSON string)"))
 		}
 		return answer(args[0].String(), args[1].Int(), args[2].String(), pageSink{})
 	}))
