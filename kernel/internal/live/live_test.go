@@ -154,6 +154,10 @@ func TestRefusals(t *testing.T) {
 			"10 is in a const declaration"},
 		{"array length", []string{"#numbers\nvar xs [3]float64"},
 			"3 is an array's length"},
+		{"signed number in a constant expression", []string{"#numbers\nvar half = (7 / -2) * 1.0"},
+			"-2 is part of the constant expression (7 / -2) * 1.0, which Go computes before the program runs; write its value as one number; cell 0 (\"var half = (7 / -2) * 1.0\"), line 1: 1.0 is part of"},
+		{"constant expression", []string{"#numbers\nvar half = (7 / 2) * 1.0"},
+			"7 is part of the constant expression (7 / 2) * 1.0, which Go computes before the program runs"},
 		{"name in two cells", []string{"func f() int { return 1 }", "#md\ntext", "var x = 1\n\nfunc f() int { return 2 }"},
 			`cell 0 ("func f() int { return 1 }") and cell 2 ("var x = 1") both declare f`},
 		{"method in two cells", []string{"type T int\n\nfunc (T) M() {}", "func (t *T) M() {}"},
@@ -262,6 +266,58 @@ func TestBuildTheRealLessons(t *testing.T) {
 			if c.Kind == "snapshot" {
 				t.Logf("%s cell %d: snapshot, %s", name, c.Index, c.Why)
 			}
+		}
+	}
+}
+
+func TestBuildCompilesToWebAssembly(t *testing.T) {
+	p := needGoimports(t)
+	testkit.CaptureOut(t)
+	dir := t.TempDir()
+	nb := writeNotebook(t, dir, "02-small",
+		"#md\n# Small",
+		"#numbers\nvar (\n\tw = -2.0 // a weight\n\tk = 3\n)",
+		"%%\nfmt.Println(w * float64(k))",
+		"// half halves.\nfunc half(x float64) float64 { return x / 2 }")
+	m, err := Build(p, []string{nb})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(m.Wasm, []byte("\x00asm")) {
+		t.Errorf("the program does not start as WebAssembly does: %q", m.Wasm[:min(8, len(m.Wasm))])
+	}
+	want := &Lesson{Name: "02-small", Cells: []Cell{{0, "markdown", ""}, {1, "numbers", ""}, {2, "live", ""}, {3, "static", ""}}}
+	if got := m.Lessons["02-small"]; got == nil || got.Name != want.Name || !slices.Equal(got.Cells, want.Cells) {
+		t.Errorf("lesson = %+v, want %+v", got, want)
+	}
+}
+
+func TestEveryRefusedLessonIsNamed(t *testing.T) {
+	dir := t.TempDir()
+	a := writeNotebook(t, dir, "05-first", "func main() {}")
+	b := writeNotebook(t, dir, "06-second", "var x = 1", "var x = 2")
+	c := writeNotebook(t, dir, "07-fine", "%%\nfmt.Println(1)")
+	_, _, err := generated(t, a, b, c)
+	if err == nil || !strings.Contains(err.Error(), "05-first: cell 0") || !strings.Contains(err.Error(), "06-second: cell 0") || strings.Contains(err.Error(), "07-fine") {
+		t.Errorf("error %v, want one naming 05-first and 06-second only", err)
+	}
+}
+
+func TestSignedNumbersAreOneSlot(t *testing.T) {
+	nb := writeNotebook(t, t.TempDir(), "04-signs",
+		"#numbers\nvar (\n\ta = -1.5\n\tk = 2\n\tb = k - -1\n\tc = []float64{+0.25, -3}\n)",
+		"%%\nfmt.Println(a, b, c)")
+	b, lessons, err := generated(t, nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := runNative(t, b, lessons[0], "func Probe() { live_reset(); live_cell1() }\n"); got != "-1.5 3 [0.25 -3]\n" {
+		t.Errorf("the cell printed %q", got)
+	}
+	src, _ := os.ReadFile(b.file(lessons[0]))
+	for _, read := range []string{"a = live_numbers0.Float64(0)", "b = k - live_numbers0.Int(2)", "c = []float64{live_numbers0.Float64(3), live_numbers0.Float64(4)}"} {
+		if !strings.Contains(string(src), read) {
+			t.Errorf("the generated package lacks %q:\n%s", read, src)
 		}
 	}
 }

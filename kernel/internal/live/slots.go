@@ -59,6 +59,9 @@ func (a *analysis) slot(c *codeCell, lit *ast.BasicLit, parents []ast.Node) stri
 			return fmt.Sprintf("%s is an array's length, which must be a constant; use a slice", text)
 		}
 	}
+	if outer := a.constantAround(expr, parents); outer != nil {
+		return fmt.Sprintf("%s is part of the constant expression %s, which Go computes before the program runs; write its value as one number", text, a.text(outer))
+	}
 	t := a.pkg.TypesInfo.TypeOf(expr)
 	b, ok := t.(*types.Basic)
 	kind := ""
@@ -74,6 +77,27 @@ func (a *analysis) slot(c *codeCell, lit *ast.BasicLit, parents []ast.Node) stri
 	c.edits = append(c.edits, edit{s, e, read})
 	c.kinds = append(c.kinds, kind)
 	return ""
+}
+
+// constantAround returns the largest constant expression that holds expr and more
+// (as 2 - 1 holds 2), or nil: its numbers cannot become slots, since Go computes it
+// exactly and before the program runs (7 / 2 is 3 even where a float64 is wanted).
+func (a *analysis) constantAround(expr ast.Expr, parents []ast.Node) ast.Expr {
+	var outer ast.Expr
+	for i := len(parents) - 1; i >= 0; i-- {
+		p, ok := parents[i].(ast.Expr)
+		if p == expr {
+			continue // the sign of the number
+		}
+		if !ok || a.pkg.TypesInfo.Types[p].Value == nil {
+			break
+		}
+		if _, conv := p.(*ast.CallExpr); conv {
+			break // a conversion, int64(4): the number is typed, not computed
+		}
+		outer = p
+	}
+	return outer
 }
 
 // text is an expression's source text in the analysed file.
