@@ -126,10 +126,12 @@ func (b *builder) generate(notebooks []string) ([]*lesson, error) {
 
 // analyse type-checks the lessons and writes each one's final package and the main.
 func (b *builder) analyse(lessons []*lesson) error {
+	start := time.Now()
 	pkgs, starts, err := b.load(lessons)
 	if err != nil {
 		return err
 	}
+	checkout.Status(fmt.Sprintf("live: type-check %d lessons", len(lessons)), checkout.Seconds(time.Since(start)))
 	var errs []error
 	for i, l := range lessons {
 		if err := analyse(l, pkgs[i], starts[i]); err != nil {
@@ -265,13 +267,14 @@ func (b *builder) load(lessons []*lesson) ([]*packages.Package, []map[int]int, e
 	return out, starts, nil
 }
 
-// compile builds the generated module for js/wasm.
+// compile builds the generated module for js/wasm, with a heartbeat: the first
+// build, without the go command's cache, takes most of a minute.
 func (b *builder) compile() ([]byte, error) {
 	out := filepath.Join(b.dir, "lessons.wasm")
 	cmd := exec.Command("go", "build", "-trimpath", "-ldflags=-s -w", "-o", out, ".")
 	cmd.Dir, cmd.Env = b.dir, b.env()
-	if msg, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("compiling the lessons for js/wasm: %v\n%s", err, msg)
+	if err := b.p.RunLogged("live compile wasm", cmd); err != nil {
+		return nil, err
 	}
 	return os.ReadFile(out)
 }
