@@ -88,10 +88,13 @@ type Lesson struct {
 	Reset   func()
 }
 
-// Cell is a live cell: its index in the notebook and its body (the code after %%).
+// Cell is a live cell: its index in the notebook, its body (the code after %%), and
+// the numbers cells whose declarations the body uses, directly or through other
+// declarations (an edit of one of those re-runs it).
 type Cell struct {
-	Index int
-	Body  func()
+	Index   int
+	Body    func()
+	Follows []int
 }
 
 var (

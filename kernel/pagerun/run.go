@@ -2,6 +2,7 @@ package pagerun
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/chainrule-go/backprop/kernel/display"
@@ -37,9 +38,10 @@ type Result struct {
 }
 
 // Run sets the numbers of the lesson's numbers cells from sources (cell index →
-// text; a cell not in it gets its original text back), then runs every live cell
+// text; a cell not in it gets its original text back), then runs the live cells
 // with index > from, in order, each with fresh package variables, stopping after
-// the first that fails. A text that does not parse is a *ParseError, and then
+// the first that fails. When from is a numbers cell, only the cells that follow it
+// (use its declarations) run: the others would print what they printed before. A text that does not parse is a *ParseError, and then
 // nothing changes and nothing runs.
 func Run(lesson string, from int, sources map[int]string, sink Sink) (Result, error) {
 	mu.Lock()
@@ -53,7 +55,7 @@ func Run(lesson string, from int, sources map[int]string, sink Sink) (Result, er
 	}
 	res := Result{Ran: []int{}, Failed: -1}
 	for _, c := range l.Cells {
-		if c.Index <= from {
+		if c.Index <= from || (isNumbers(l, from) && !slices.Contains(c.Follows, from)) {
 			continue
 		}
 		sink.CellStart(c.Index)
@@ -66,6 +68,11 @@ func Run(lesson string, from int, sources map[int]string, sink Sink) (Result, er
 		}
 	}
 	return res, nil
+}
+
+// isNumbers says whether the cell at index is one of the lesson's numbers cells.
+func isNumbers(l *Lesson, index int) bool {
+	return slices.ContainsFunc(l.Numbers, func(n *Numbers) bool { return n.Index == index })
 }
 
 // setNumbers parses every numbers cell's text, then, if all parse, sets them.

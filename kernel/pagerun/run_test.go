@@ -24,7 +24,8 @@ func (r *record) CellEnd(index int, err *CellError) {
 
 // lesson registers a hand-written lesson like the generator's: one numbers cell
 // (index 1, `var eta = 0.5` and `var steps = 3`), package variables w and n that
-// its Reset initialises from them, and the given bodies as cells 2, 4, 6, ...
+// its Reset initialises from them, and the given bodies as cells 2, 4, 6, ...,
+// each following the numbers cell
 func lesson(t *testing.T, r *record, bodies ...func()) (*Lesson, *float64) {
 	numbers := &Numbers{Index: 1, Source: "var eta = 0.5\nvar steps = 3\n", Kinds: []Kind{Float64, Int}}
 	var w float64
@@ -37,7 +38,7 @@ func lesson(t *testing.T, r *record, bodies ...func()) (*Lesson, *float64) {
 		},
 	}
 	for i, body := range bodies {
-		l.Cells = append(l.Cells, Cell{Index: 2 * (i + 1), Body: body})
+		l.Cells = append(l.Cells, Cell{Index: 2 * (i + 1), Body: body, Follows: []int{1}})
 	}
 	Register(l)
 	return l, &w
@@ -62,6 +63,24 @@ func TestRunResetsBeforeEachCell(t *testing.T) {
 	want = []string{"start 6", "reset w=1.5", "cell sees w=2.5", "end 6"}
 	if err != nil || !reflect.DeepEqual(r.log, want) || !reflect.DeepEqual(res.Ran, []int{6}) {
 		t.Errorf("from cell 4: log %q, %v\nwant %q", r.log, err, want)
+	}
+}
+
+func TestAnEditRunsOnlyTheCellsThatFollowIt(t *testing.T) {
+	r := &record{}
+	var w *float64
+	var l *Lesson
+	l, w = lesson(t, r, func() { r.log = append(r.log, fmt.Sprintf("uses w=%g", *w)) }, func() { r.log = append(r.log, "uses nothing") })
+	l.Cells[1].Follows = nil
+	res, err := Run(t.Name(), 1, map[int]string{1: "var eta = 1.0\nvar steps = 2\n"}, r)
+	want := []string{"start 2", "reset w=2", "uses w=2", "end 2"}
+	if err != nil || !reflect.DeepEqual(r.log, want) || !reflect.DeepEqual(res.Ran, []int{2}) {
+		t.Errorf("from the numbers cell: log %q, %v\nwant %q", r.log, err, want)
+	}
+	r.log = nil
+	res, err = Run(t.Name(), 0, nil, r) // not a numbers cell: every cell below runs
+	if err != nil || !reflect.DeepEqual(res.Ran, []int{2, 4}) {
+		t.Errorf("from cell 0: ran %v, %v; log %q", res.Ran, err, r.log)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 	"strings"
 
@@ -70,6 +71,7 @@ func analyse(l *lesson, pkg *packages.Package, starts map[int]int) error {
 	a := &analysis{l: l, pkg: pkg, file: f, tf: pkg.Fset.File(f.Pos()), starts: starts}
 	a.collectUnits()
 	a.taint()
+	a.follow()
 	if err := a.slots(); err != nil {
 		return err
 	}
@@ -205,6 +207,30 @@ func (a *analysis) taint() {
 		_, s := a.cellAt(u.start)
 		_, e := a.cellAt(u.end)
 		u.cell.edits = append(u.cell.edits, edit{s, e, blankOut(u.cell.decls[s:e])})
+	}
+}
+
+// follow finds, for each cell body, the numbers cells whose declarations it uses,
+// directly or through other declarations: the cells an edit of those re-runs.
+func (a *analysis) follow() {
+	for _, u := range a.units {
+		if !u.body || u.cell == nil {
+			continue
+		}
+		seen := map[*unit]bool{u: true}
+		for todo := []*unit{u}; len(todo) > 0; todo = todo[1:] {
+			for _, v := range todo[0].uses {
+				if seen[v] {
+					continue
+				}
+				seen[v] = true
+				todo = append(todo, v)
+				if v.cell != nil && v.cell.numbers && !slices.Contains(u.cell.follows, v.cell.index) {
+					u.cell.follows = append(u.cell.follows, v.cell.index)
+				}
+			}
+		}
+		slices.Sort(u.cell.follows)
 	}
 }
 

@@ -35,6 +35,9 @@ type Cell struct {
 	Index int
 	Kind  string // "markdown", "numbers", "live", "snapshot", "static" (declarations only)
 	Why   string // for "snapshot": e.g. "needs the MNIST data (mnist.Load)"; else ""
+	// Follows lists, for a live cell, the numbers cells whose declarations its code
+	// uses, directly or through other declarations: editing one of them re-runs it.
+	Follows []int
 }
 
 // moduleName is the temporary module holding the generated packages.
@@ -70,8 +73,13 @@ func (l *lesson) public() *Lesson {
 	out := &Lesson{Name: l.name}
 	for _, c := range l.cells {
 		for _, cc := range l.code {
-			if cc.index == c.Index && cc.why != "" {
+			if cc.index != c.Index {
+				continue
+			}
+			if cc.why != "" {
 				c.Kind, c.Why = "snapshot", cc.why
+			} else if c.Kind == "live" {
+				c.Follows = cc.follows
 			}
 		}
 		out.Cells = append(out.Cells, c)

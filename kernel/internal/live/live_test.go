@@ -6,7 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -105,6 +105,31 @@ func TestResetRestoresWhatACellChanged(t *testing.T) {
 	}
 }
 
+func TestACellFollowsTheNumbersItUses(t *testing.T) {
+	nb := writeNotebook(t, t.TempDir(), "04-follow",
+		"#numbers\nvar (\n\tw = 0.5\n\tk = 2\n)",
+		"// scaled uses w.\nfunc scaled(x float64) float64 { return w * x }",
+		"#numbers\nvar deep = 1.5",
+		"%%\nfmt.Println(scaled(2))",
+		"%%\nfmt.Println(deep, k)",
+		"%%\nw := 3.0 // a local w: not the numbers cell's\nfmt.Println(w)",
+	)
+	_, lessons, err := generated(t, nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int][]int{}
+	for _, c := range lessons[0].public().Cells {
+		if c.Kind == "live" {
+			got[c.Index] = c.Follows
+		}
+	}
+	want := map[int][]int{3: {0}, 4: {0, 2}, 5: nil}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("cells follow %v, want %v", got, want)
+	}
+}
+
 func TestCellsThatNeedTheDataAreSnapshots(t *testing.T) {
 	nb := writeNotebook(t, t.TempDir(), "07-digits",
 		"import \"github.com/chainrule-go/backprop/mathx/mnist\"\n\n// images loads the digits.\nfunc images() int {\n\ttrain, _, _ := mnist.Load()\n\treturn len(train)\n}",
@@ -120,15 +145,15 @@ func TestCellsThatNeedTheDataAreSnapshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Cell{
-		{0, "static", ""},
-		{1, "static", ""},
-		{2, "snapshot", "needs the MNIST data (mnist.Load, through twice)"},
-		{3, "snapshot", "needs the MNIST data (mnist.Load)"},
-		{4, "live", ""},
-		{5, "static", ""},
-		{6, "snapshot", "needs a file that an earlier cell saves (mathx.Load, through saved)"},
+		{0, "static", "", nil},
+		{1, "static", "", nil},
+		{2, "snapshot", "needs the MNIST data (mnist.Load, through twice)", nil},
+		{3, "snapshot", "needs the MNIST data (mnist.Load)", nil},
+		{4, "live", "", nil},
+		{5, "static", "", nil},
+		{6, "snapshot", "needs a file that an earlier cell saves (mathx.Load, through saved)", nil},
 	}
-	if got := lessons[0].public().Cells; !slices.Equal(got, want) {
+	if got := lessons[0].public().Cells; !reflect.DeepEqual(got, want) {
 		t.Errorf("cells = %+v\nwant %+v", got, want)
 	}
 	if got := runNative(t, b, lessons[0], "func Probe() { live_cell4() }\n"); got != "still live 3\n" {
@@ -286,8 +311,8 @@ func TestBuildCompilesToWebAssembly(t *testing.T) {
 	if !bytes.HasPrefix(m.Wasm, []byte("\x00asm")) {
 		t.Errorf("the program does not start as WebAssembly does: %q", m.Wasm[:min(8, len(m.Wasm))])
 	}
-	want := &Lesson{Name: "02-small", Cells: []Cell{{0, "markdown", ""}, {1, "numbers", ""}, {2, "live", ""}, {3, "static", ""}}}
-	if got := m.Lessons["02-small"]; got == nil || got.Name != want.Name || !slices.Equal(got.Cells, want.Cells) {
+	want := &Lesson{Name: "02-small", Cells: []Cell{{0, "markdown", "", nil}, {1, "numbers", "", nil}, {2, "live", "", []int{1}}, {3, "static", "", nil}}}
+	if got := m.Lessons["02-small"]; got == nil || got.Name != want.Name || !reflect.DeepEqual(got.Cells, want.Cells) {
 		t.Errorf("lesson = %+v, want %+v", got, want)
 	}
 }

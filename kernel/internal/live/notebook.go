@@ -57,6 +57,7 @@ type codeCell struct {
 	edits    []edit   // the numbers' slot reads and the declarations left out
 	kinds    []string
 	why      string // why the body is a snapshot, or ""
+	follows  []int  // the numbers cells whose declarations the body uses
 }
 
 // lesson is one notebook on its way to a Go package.

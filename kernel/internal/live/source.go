@@ -74,7 +74,11 @@ func (l *lesson) writeGenerated(b *strings.Builder) {
 				c.index, c.index, c.source, strings.Join(kinds, ", "))
 			numbers = append(numbers, fmt.Sprintf("live_numbers%d", c.index))
 		case c.runs() && c.why == "":
-			cells = append(cells, fmt.Sprintf("\t\t\t{Index: %d, Body: live_cell%d},\n", c.index, c.index))
+			follows := make([]string, len(c.follows))
+			for i, n := range c.follows {
+				follows[i] = fmt.Sprint(n)
+			}
+			cells = append(cells, fmt.Sprintf("\t\t\t{Index: %d, Body: live_cell%d, Follows: []int{%s}},\n", c.index, c.index, strings.Join(follows, ", ")))
 		}
 	}
 	fmt.Fprintf(b, "func init() {\n\tlive_pagerun.Register(&live_pagerun.Lesson{\n\t\tName:    %q,\n", l.name)

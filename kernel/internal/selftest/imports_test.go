@@ -34,6 +34,7 @@ var allowedImports = map[string][]string{
 	"kernel/internal/selftest": {"kernel/internal/checkout", "kernel/internal/procs", "kernel/internal/install", "kernel/internal/server", "kernel/internal/nbrun", "kernel/internal/export", "kernel/internal/browser", "kernel/internal/class"},
 	"kernel/internal/testkit":  {"kernel/internal/checkout"},
 	"kernel/display":           {},
+	"kernel/pagerun":           {"kernel/display"},
 	"kernel/chart":             {"kernel/display", "mathx", "mathx/mat", "mathx/mnist", "mathx/autodiff"},
 	"kernel/derive":            {"kernel/display", "mathx", "mathx/mat", "mathx/autodiff"},
 	"mathx":                    {},

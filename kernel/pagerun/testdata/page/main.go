@@ -63,7 +63,7 @@ func init() {
 	pagerun.Register(&pagerun.Lesson{
 		Name:    "demo",
 		Numbers: []*pagerun.Numbers{numbers1},
-		Cells:   []pagerun.Cell{{Index: 2, Body: cell2}, {Index: 3, Body: cell3}, {Index: 4, Body: cell4}, {Index: 5, Body: cell5}, {Index: 6, Body: cell6}},
+		Cells:   []pagerun.Cell{{Index: 2, Body: cell2, Follows: []int{1}}, {Index: 3, Body: cell3, Follows: []int{1}}, {Index: 4, Body: cell4, Follows: []int{1}}, {Index: 5, Body: cell5, Follows: []int{1}}, {Index: 6, Body: cell6, Follows: []int{1}}},
 		Reset:   reset,
 	})
 }
