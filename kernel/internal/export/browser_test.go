@@ -27,7 +27,7 @@ func TestBrowserCheckCatchesBrokenPages(t *testing.T) {
 var c = echarts.init(document.getElementById('c1')); c.setOption({animation: false, xAxis: {type: 'value'}, yAxis: {type: 'value'},
 series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1').setAttribute('data-drawn', 'true');
 </script></body></html>`
-	page, err := portablePage(good, "good", a)
+	page, err := portablePage(good, pageParts{title: "good"}, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,7 +94,7 @@ func TestHiddenChartDrawsWhenShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, err := portablePage(`<!DOCTYPE html><html><head><title>hidden</title></head><body><div data-reveal style="display:none">`+
-		chart+`</div></body></html>`, "hidden", a)
+		chart+`</div></body></html>`, pageParts{title: "hidden"}, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package export
 
 import (
+	"html"
 	"os"
 	"path/filepath"
 	"strings"
@@ -28,7 +29,7 @@ const nbconvertLike = `<!DOCTYPE html>
 
 func testAssets(t *testing.T) *pageAssets {
 	t.Helper()
-	a, err := loadPageAssets(testkit.Checkout(t))
+	a, err := loadPageAssets(testkit.Checkout(t).AssetsDir())
 	if err != nil {
 		testkit.Require(t, err)
 	}
@@ -41,7 +42,7 @@ func TestPortablePage(t *testing.T) {
 	if title != "01 · One neuron" {
 		t.Errorf("title = %q, want the first heading without its anchor", title)
 	}
-	page, err := portablePage(nbconvertLike, title, a)
+	page, err := portablePage(nbconvertLike, pageParts{title: title}, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +58,7 @@ func TestPortablePage(t *testing.T) {
 		"<title>01 · One neuron</title>",
 		`href="02-chain-rule.html"`,
 		`href="https://example.org/x.ipynb"`, // only links between lessons change
-		"renderMathInElement(document.body",
+		"typeset(document.body)",             // the page runtime, inlined
 		"data:font/woff2;base64,",
 		`<div class="chainrule-chart" data-chart="c-1"></div>`, // the box stays; the page draws the chart in it
 	} {
@@ -70,6 +71,56 @@ func TestPortablePage(t *testing.T) {
 	}
 	if strings.Index(page, "(function (define, exports, module)") > strings.Index(page, "</head>") {
 		t.Error("libraries must be inlined in <head>, before the outputs' scripts run")
+	}
+	if strings.Contains(page, `src="assets/`) {
+		t.Error("a self-contained page links assets/")
+	}
+}
+
+// TestPortablePageLinksAssets: a page of a site links the libraries and nbconvert's
+// large stylesheet from assets/, carries the links between lessons and its cells' JSON.
+func TestPortablePageLinksAssets(t *testing.T) {
+	a := testAssets(t)
+	big := "<style>" + strings.Repeat(".jp-x{color:red}", 400) + "</style>"
+	raw := strings.Replace(nbconvertLike, "<style>.jp-Cell{}</style>", big, 1)
+	raw = strings.Replace(raw, "<body>", "<body><main>", 1)
+	raw = strings.Replace(raw, "</body>", "</main></body>", 1)
+	pages := []Page{{File: "00-a.html", Title: "00 · A"}, {File: "01-x.html", Title: "01 · One neuron"}, {File: "02-b.html", Title: "02 · B"}}
+	site := &siteFiles{}
+	page, err := portablePage(raw, pageParts{title: "01 · One neuron", nav: navigation(pages, 1), lesson: `{"lesson":"01-x"}`}, a, site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		`<script src="assets/echarts.min.js"></script>`, `<link rel="stylesheet" href="assets/katex.css">`,
+		`<script src="assets/live.js"></script>`, `<link rel="stylesheet" href="assets/notebook-`,
+		`<a rel="prev" href="00-a.html">← 00 · A</a>`, `<a href="index.html">All lessons</a>`, `<a rel="next" href="02-b.html">02 · B →</a>`,
+		`<script type="application/json" id="backprop-lesson">{"lesson":"01-x"}</script>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	if n := strings.Count(page, `class="backprop-nav"`); n != 2 {
+		t.Errorf("the links between lessons are in the page %d times, want 2 (top and bottom)", n)
+	}
+	if strings.Contains(page, "(function (define, exports, module)") || strings.Contains(page, ".jp-x{") {
+		t.Error("a page of a site inlines what assets/ holds")
+	}
+	if len(site.order) != len(a.all())+1 {
+		t.Errorf("assets/ = %v, want the %d libraries and the stylesheet", site.order, len(a.all()))
+	}
+}
+
+func TestSummary(t *testing.T) {
+	for md, want := range map[string]string{
+		"# 02 · Title\n\nLesson 01 ended with a curve: the cost $C_0$.\nMore text. And more.": "Lesson 01 ended with a curve: the cost $C_0$.",
+		"# T\n\n## Sub\n\nNo full stop here":                                                  "No full stop here",
+		"Is it? Yes.":                                                                         "Is it?",
+	} {
+		if got := firstSentence(md); got != want {
+			t.Errorf("firstSentence(%q) = %q, want %q", md, got, want)
+		}
 	}
 }
 
@@ -86,35 +137,81 @@ func TestExternalReference(t *testing.T) {
 	}
 }
 
-func TestExportWritesSelfContainedPages(t *testing.T) {
+// TestExportWritesSite exports two notebooks as a site, then the same executed pages as
+// self-contained pages, and checks both.
+func TestExportWritesSite(t *testing.T) {
 	p := testkit.Checkout(t)
 	j, err := install.Installed(p)
 	testkit.Require(t, err)
 	testkit.CaptureOut(t)
 	before := testkit.Snapshot(t, p.NotebooksDir())
-	dir := t.TempDir()
+	dir, keep := t.TempDir(), t.TempDir()
 	notebooks := []string{filepath.Join(p.NotebooksDir(), "00-welcome.ipynb"), filepath.Join("..", "nbrun", "testdata", "chart.ipynb")}
-	pages, err := Write(p, j, notebooks, dir, Options{Timeout: 2 * time.Minute})
+	pages, err := Write(p, j, notebooks, dir, Options{Timeout: 2 * time.Minute, Keep: keep})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(pages) != 2 || pages[0].Title != "00 · Welcome: how these Go notebooks work" || pages[1].Title != "A chart and a formula" {
 		t.Fatalf("pages = %+v", pages)
 	}
+	checkPages(t, dir, pages, false)
+	read := func(file string) string { b, _ := os.ReadFile(filepath.Join(dir, file)); return string(b) }
+	chart := read("chart.html")
+	for _, want := range []string{`<a rel="prev" href="00-welcome.html">`, `<script src="assets/echarts.min.js">`} {
+		if !strings.Contains(chart, want) {
+			t.Errorf("chart.html lacks %q", want)
+		}
+	}
+	index := read("index.html")
+	for _, want := range []string{`<a href="00-welcome.html">00 · Welcome`, `<a href="chart.html">A chart and a formula</a>`, "<p>" + html.EscapeString(pages[0].Summary) + "</p>"} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index.html lacks %q:\n%s", want, index)
+		}
+	}
+	if pages[0].Summary == "" {
+		t.Error("00-welcome has no summary")
+	}
+	// Every asset is there; the welcome's link to lesson 01, not exported here, is found.
+	if broken, err := CheckLinks(dir); err != nil || strings.Join(broken, "\n") != "00-welcome.html links 01-one-neuron.html, which is not in the site" {
+		t.Errorf("CheckLinks = %q, %v", broken, err)
+	}
+	single := t.TempDir()
+	a, err := loadPageAssets(p.AssetsDir())
+	testkit.Require(t, err)
+	if _, err := (&writer{dir: single, assets: a}).write(notebooks, keep); err != nil {
+		t.Fatal(err)
+	}
+	checkPages(t, single, pages, true)
+	if _, err := os.Stat(filepath.Join(single, "assets")); err == nil {
+		t.Error("self-contained pages wrote assets/")
+	}
+	after := testkit.Snapshot(t, p.NotebooksDir())
+	if len(after) != len(before) {
+		t.Error("export changed the files in notebooks/")
+	}
+	for path, b := range before {
+		if after[path] != b {
+			t.Errorf("export changed %s", path)
+		}
+	}
+}
+
+// checkPages checks the exported pages in dir: none refers to the network or the disk,
+// each loads every library once, and chart.html keeps its four charts in order.
+func checkPages(t *testing.T, dir string, pages []Page, single bool) {
+	t.Helper()
 	for _, pg := range pages {
 		data, err := os.ReadFile(filepath.Join(dir, pg.File))
 		if err != nil {
 			t.Fatal(err)
 		}
 		page := string(data)
-		if len(data) > maxPageBytes {
-			t.Errorf("%s is %d bytes, over the limit", pg.File, len(data))
-		}
 		if ref := externalReference(page); ref != "" || strings.Contains(page, "file://") {
 			t.Errorf("%s refers to %q", pg.File, ref)
 		}
-		if strings.Count(page, "(function (define, exports, module)") != 3 {
-			t.Errorf("%s: want ECharts, KaTeX and auto-render inlined once each", pg.File)
+		inlined, linked := strings.Count(page, "(function (define, exports, module)"), strings.Count(page, `<script src="assets/`)
+		if single && (inlined != len(nodeAssets)+1 || linked != 0) || !single && (inlined != 0 || linked != len(nodeAssets)+1) {
+			t.Errorf("%s: %d scripts inlined, %d linked; want ECharts, KaTeX, auto-render, marked and the page runtime once each", pg.File, inlined, linked)
 		}
 	}
 	chart, _ := os.ReadFile(filepath.Join(dir, "chart.html"))
@@ -129,24 +226,6 @@ func TestExportWritesSelfContainedPages(t *testing.T) {
 	for _, want := range []string{`class="chainrule-chart"`, `href="00-welcome.html"`, "From the kernel:", `class="jp-InputArea`} {
 		if !strings.Contains(string(chart), want) {
 			t.Errorf("chart.html lacks %q", want)
-		}
-	}
-	index, err := os.ReadFile(filepath.Join(dir, "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range []string{`<a href="00-welcome.html">00 · Welcome`, `<a href="chart.html">A chart and a formula</a>`} {
-		if !strings.Contains(string(index), want) {
-			t.Errorf("index.html lacks %q:\n%s", want, index)
-		}
-	}
-	after := testkit.Snapshot(t, p.NotebooksDir())
-	if len(after) != len(before) {
-		t.Error("export changed the files in notebooks/")
-	}
-	for path, b := range before {
-		if after[path] != b {
-			t.Errorf("export changed %s", path)
 		}
 	}
 }
