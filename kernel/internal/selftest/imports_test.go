@@ -29,6 +29,7 @@ var allowedImports = map[string][]string{
 	"kernel/internal/nbrun":    {"kernel/internal/checkout", "kernel/internal/install"},
 	"kernel/internal/export":   {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/nbrun", "kernel/display"},
 	"kernel/internal/browser":  {"kernel/internal/checkout"},
+	"kernel/internal/live":     {"kernel/internal/checkout"},
 	"kernel/internal/class":    {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/server", "kernel/internal/procs", "kernel/display"},
 	"kernel/internal/selftest": {"kernel/internal/checkout", "kernel/internal/procs", "kernel/internal/install", "kernel/internal/server", "kernel/internal/nbrun", "kernel/internal/export", "kernel/internal/browser", "kernel/internal/class"},
 	"kernel/internal/testkit":  {"kernel/internal/checkout"},
