@@ -15,6 +15,7 @@ import (
 
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
+	"github.com/chainrule-go/backprop/kernel/internal/live"
 	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
 )
 
@@ -76,7 +77,7 @@ func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir str
 	if err := nbrun.Summarize(results); err != nil {
 		return nil, fmt.Errorf("%v; no pages written", err)
 	}
-	prog, err := buildProgram(p, notebooks)
+	prog, err := live.Build(p, notebooks)
 	if err != nil {
 		return nil, fmt.Errorf("%v; no pages written", err)
 	}
@@ -85,7 +86,7 @@ func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir str
 		w.site = &siteFiles{}
 	}
 	if prog != nil {
-		if w.live, err = assets.withProgram(p.AssetsDir(), gzipped(prog.wasm)); err != nil {
+		if w.live, err = assets.withProgram(p.AssetsDir(), gzipped(prog.Wasm)); err != nil {
 			return nil, err
 		}
 	}
@@ -95,10 +96,10 @@ func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir str
 // writer writes one export: the pages, the index and the site's assets.
 type writer struct {
 	dir    string
-	assets *pageAssets // without the program
-	live   *pageAssets // with it; nil when no program was built
-	prog   *program
-	site   *siteFiles // nil for self-contained pages
+	assets *pageAssets  // without the program
+	live   *pageAssets  // with it; nil when no program was built
+	prog   *live.Module // nil in tests that write pages without it
+	site   *siteFiles   // nil for self-contained pages
 }
 
 func (w *writer) write(notebooks []string, raw string) ([]Page, error) {
@@ -149,7 +150,7 @@ func (w *writer) writePage(l *lesson, page string, pages []Page, i int) (int, er
 		parts.nav = navigation(pages, i)
 	}
 	assets := w.assets
-	if w.live != nil && (w.site != nil || w.prog.recomputes(l.name)) {
+	if w.live != nil && (w.site != nil || recomputes(w.prog, l.name)) {
 		assets = w.live
 	}
 	portable, err := portablePage(page, parts, assets, w.site)

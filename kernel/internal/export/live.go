@@ -5,36 +5,15 @@ import (
 	"compress/gzip"
 	"encoding/json"
 
-	"github.com/chainrule-go/backprop/kernel/internal/checkout"
+	"github.com/chainrule-go/backprop/kernel/internal/live"
 )
 
-// program is the lessons' Go code compiled to WebAssembly (one program for every
-// lesson), and what each lesson's page does with each cell.
-type program struct {
-	wasm    []byte
-	lessons map[string][]programCell // by notebook base name
-}
-
-// programCell says how the page treats one notebook cell.
-type programCell struct {
-	Index int
-	Kind  string // "markdown", "numbers", "live", "snapshot" or "static"
-	Why   string // why a snapshot cell does not recompute
-}
-
-// buildProgram compiles the notebooks' cells for the pages. It is where export calls
-// the generator (package live) once that is merged; until then it builds nothing and
-// the pages are snapshots, typeset and drawn but not recomputing.
-func buildProgram(p *checkout.Checkout, notebooks []string) (*program, error) {
-	return nil, nil
-}
-
 // recomputes says whether the lesson's page has a numbers cell, so needs the program.
-func (prog *program) recomputes(name string) bool {
-	if prog == nil {
+func recomputes(m *live.Module, name string) bool {
+	if m == nil || m.Lessons[name] == nil {
 		return false
 	}
-	for _, c := range prog.lessons[name] {
+	for _, c := range m.Lessons[name].Cells {
 		if c.Kind == "numbers" {
 			return true
 		}
@@ -55,8 +34,8 @@ func gzipped(wasm []byte) []byte {
 // lessonJSON is what the page runtime reads about the lesson's cells: for each, its
 // index, the id of its element in the page, its kind, why a snapshot is one, and a
 // numbers cell's source (the editor's first text). "" when the lesson was not compiled.
-func lessonJSON(l *lesson, prog *program) string {
-	if prog == nil || len(prog.lessons[l.name]) != len(l.cells) {
+func lessonJSON(l *lesson, m *live.Module) string {
+	if m == nil || m.Lessons[l.name] == nil || len(m.Lessons[l.name].Cells) != len(l.cells) {
 		return ""
 	}
 	type cell struct {
@@ -67,13 +46,16 @@ func lessonJSON(l *lesson, prog *program) string {
 		Source string `json:"source,omitempty"`
 	}
 	var cells []cell
-	for i, c := range prog.lessons[l.name] {
+	for i, c := range m.Lessons[l.name].Cells {
 		x := cell{Index: c.Index, ID: l.cells[i].id, Kind: c.Kind, Why: c.Why}
 		if c.Kind == "numbers" {
 			x.Source = l.cells[i].source
 		}
 		cells = append(cells, x)
 	}
-	b, _ := json.Marshal(map[string]any{"lesson": l.name, "cells": cells}) // escapes < and >: safe in <script>
+	b, _ := json.Marshal(struct { // escapes < and >: safe in <script>
+		Lesson string `json:"lesson"`
+		Cells  []cell `json:"cells"`
+	}{l.name, cells})
 	return string(b)
 }
