@@ -11,7 +11,9 @@
 //   run(index)       runs from a numbers cell; resolves to lastRun
 //   setSource(index, text), source(index)
 //   ready            resolves once the program is serving (rejects if it cannot start)
-//   busy, lastRun    {from, ok, ran, failed, timedOut, ms}, runs (how many finished)
+//   state            'starting', 'ready' or 'failed: <why>'
+//   busy, lastRun    {from, ok, ran, failed, timedOut, ms, goMs}: ms from Run to the last
+//                    output shown, goMs the part the worker spent in Go; runs (how many finished)
 //   startup          {decodeMs, compileMs, workerMs}: where the first start's time went
 (function () {
   'use strict';
@@ -44,7 +46,7 @@
   const config = JSON.parse(configNode.textContent); // {lesson, cells: [{index, id, kind, why, source}]}
   const cells = new Map(config.cells.map((c) => [c.index, c]));
   const live = window.backpropLive = {
-    outputs: {}, busy: false, lastRun: null, runs: 0, startup: {},
+    outputs: {}, busy: false, lastRun: null, runs: 0, startup: {}, state: 'static',
     run: (index) => runFrom(index), setSource, source,
   };
 
@@ -87,8 +89,12 @@
 
   // restart starts the program in a new worker: at load, and after a run was stopped.
   function restart() {
+    live.state = 'starting';
     live.ready = startWorker();
-    live.ready.catch((e) => status(String(e.message || e)));
+    live.ready.then(() => { live.state = 'ready'; }, (e) => {
+      live.state = `failed: ${e.message || e}`;
+      status(String(e.message || e));
+    });
   }
 
   // ---- cells and their outputs ----
@@ -205,9 +211,16 @@
     area.appendChild(renderOutput(out));
   }
 
+  // clearOutputs empties the cell's outputs, first ending its charts (ECharts keeps every
+  // chart it made until it is disposed).
   function clearOutputs(index) {
     live.outputs[index] = [];
-    outputArea(index).replaceChildren();
+    const area = outputArea(index);
+    area.querySelectorAll('.chainrule-chart').forEach((box) => {
+      const chart = window.echarts && window.echarts.getInstanceByDom(box);
+      if (chart) chart.dispose();
+    });
+    area.replaceChildren();
   }
 
   // ---- the numbers cells' editors ----
@@ -302,7 +315,8 @@
           addOutput(m.index, { output_type: 'error', ...m.error });
         } else if (m.type === 'done' || m.type === 'exit') {
           clearTimeout(timer);
-          resolve(finish(m.result || { ok: false, cell: current, error: { ename: 'exit', evalue: 'the page\'s Go program ended' } }, ran));
+          const r = finish(m.result || { ok: false, cell: current, error: { ename: 'exit', evalue: 'the page\'s Go program ended' } }, ran);
+          resolve({ ...r, goMs: m.ms });
           if (m.type === 'exit') restart();
         }
       };

@@ -1,6 +1,6 @@
 // The Web Worker of an exported lesson page. `kernel export` puts it after Go's
 // wasm_exec.js in one string (live-worker.js); the page starts it from a Blob URL,
-// because a page opened from disk (file://) cannot load a worker from a file.
+// because a page opened from disk cannot load a worker from a file.
 //
 // It runs the lessons' Go program (package kernel/pagerun) and relays to the page, as
 // messages, what a run produces:
@@ -8,7 +8,7 @@
 //   {type: 'cellStart', index} / {type: 'cellEnd', index, error}
 //   {type: 'stream', name: 'stdout'|'stderr', text}   printed text, in order
 //   {type: 'display', data}                           one display_data's MIME bundle
-//   {type: 'done', result}                            backpropRun's answer
+//   {type: 'done', result, ms}                        backpropRun's answer, and the time Go took
 //   {type: 'exit'}                                    the Go program ended (it should not)
 // The page sends {type: 'start', module} (a compiled WebAssembly.Module) once, then
 // {type: 'run', lesson, from, sources}.
@@ -52,6 +52,7 @@ globalThis.backpropDisplay = (json) => {
 // run asks Go for one run. A failure of the program itself (it exited, or threw) is
 // reported as the run's error in the cell the run started from.
 async function run(m) {
+  const t0 = performance.now();
   let result;
   try {
     result = JSON.parse(await globalThis.backpropRun(m.lesson, m.from, JSON.stringify(m.sources)));
@@ -60,7 +61,7 @@ async function run(m) {
     result = { ok: false, cell: m.from, error: { ename: 'the page\'s Go program failed', evalue, traceback: [evalue] } };
   }
   flush();
-  postMessage({ type: 'done', result });
+  postMessage({ type: 'done', result, ms: performance.now() - t0 });
 }
 
 onmessage = async (e) => {

@@ -107,17 +107,17 @@ func indexPage(pages []Page) string {
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>` + indexTitle + `</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:44em;margin:3em auto;padding:0 1em;color:#222}
-li{margin:.6em 0}li p{margin:.1em 0;color:#444}a{color:#1a5fb4}</style>
+ul{list-style:none;padding:0}li{margin:.8em 0}li p{margin:.1em 0;color:#444}a{color:#1a5fb4;font-weight:600}</style>
 </head><body>
 <h1>` + indexTitle + `</h1>
 <p>The lessons, executed and exported. Every page works offline, from disk or from any static host. In each lesson,
 edit the numbers cell and press Run: the cells below recompute in the page, with the lesson's own Go code.</p>
-<ol start="0">
+<ul>
 `)
 	for _, pg := range pages {
 		fmt.Fprintf(&b, "<li><a href=\"%s\">%s</a><p>%s</p></li>\n", html.EscapeString(pg.File), html.EscapeString(pg.Title), html.EscapeString(pg.Summary))
 	}
-	b.WriteString("</ol>\n</body></html>\n")
+	b.WriteString("</ul>\n</body></html>\n")
 	return b.String()
 }
 
