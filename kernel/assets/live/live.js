@@ -34,6 +34,7 @@
 .backprop-note { font: 12px sans-serif; padding: 2px 8px; margin: 2px 0 4px; border-left: 3px solid; }
 .backprop-snapshot { color: #4d3d00; background: #fff7d6; border-color: #c9a400; }
 .backprop-stale { color: #6b1a1a; background: #fdecea; border-color: #c33; }
+@media print { .backprop-bar { display: none; } }
 `;
 
   function typeset(el) {

@@ -77,7 +77,8 @@ func firstSentence(md string) string {
 // siteCSS styles what export adds to the pages: the links between lessons.
 const siteCSS = `.backprop-nav{display:flex;gap:1em;justify-content:space-between;flex-wrap:wrap;max-width:1000px;margin:.8em auto;
 padding:.5em 1em;font:14px/1.4 system-ui,sans-serif;border:1px solid #d0d7de;border-radius:4px;background:#f6f8fa}
-.backprop-nav a{color:#1a5fb4;text-decoration:none}.backprop-nav a:hover{text-decoration:underline}`
+.backprop-nav a{color:#1a5fb4;text-decoration:none}.backprop-nav a:hover{text-decoration:underline}
+@media print{.backprop-nav{display:none}}`
 
 // navigation is the bar of links at the top and bottom of page i: the previous lesson,
 // the index and the next lesson.
