@@ -78,6 +78,7 @@
       URL.revokeObjectURL(url);
       worker.onerror = (e) => reject(new Error(`the page's Go program did not start: ${e.message}`));
       worker.onmessage = (e) => {
+        if (e.data.type === 'failed') reject(new Error(`the page's Go program did not start: ${e.data.error}`));
         if (e.data.type === 'ready') {
           if (live.startup.workerMs === undefined) live.startup.workerMs = performance.now() - t0;
           worker.onmessage = (e) => onMessage(e.data);
@@ -124,7 +125,7 @@
     return String(s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' }[c]));
   }
 
-  // note puts a line above the cell's outputs (kind: snapshot, stale, running).
+  // note puts a line above the cell's outputs (kind: snapshot or stale).
   function note(index, kind, text) {
     const area = outputArea(index);
     let el = area.querySelector(':scope > .backprop-note');
@@ -134,11 +135,6 @@
     }
     el.className = `backprop-note backprop-${kind}`;
     el.textContent = text;
-  }
-
-  function clearNote(index, kind) {
-    const node = cellNode(index);
-    node.querySelectorAll(`.backprop-note.backprop-${kind}`).forEach((el) => el.remove());
   }
 
   // renderMarkdown renders Markdown with its math kept from the Markdown renderer
@@ -297,8 +293,9 @@
       let current = from;
       const timer = setTimeout(() => {
         worker.terminate();
-        addOutput(current, { output_type: 'error', ename: 'Stopped', evalue: 'this run took longer than 10 s',
-          traceback: ['Stopped: this run took longer than 10 s, so the page ended it. Try smaller numbers.'] });
+        const evalue = `this run took longer than ${TIME_LIMIT_MS / 1000} s`;
+        addOutput(current, { output_type: 'error', ename: 'Stopped', evalue,
+          traceback: [`Stopped: ${evalue}, so the page ended it. Try smaller numbers.`] });
         markNotRerun(current, ran, `the run was stopped in cell ${current}`);
         resolve({ ok: false, ran, failed: current, timedOut: true });
         restart();
@@ -380,7 +377,9 @@
   style.textContent = CSS;
   document.head.appendChild(style);
   for (const c of config.cells) {
-    if (c.kind === 'snapshot' && cellNode(c.index).querySelector('.jp-OutputArea')) note(c.index, 'snapshot', `Computed when this page was exported${c.why ? ` (${c.why})` : ''}: it does not recompute in the page.`);
+    if (c.kind === 'snapshot' && cellNode(c.index).querySelector('.jp-OutputArea')) {
+      note(c.index, 'snapshot', `Computed when this page was exported: not recomputed in the page${c.why ? `, because it ${c.why}` : ''}.`);
+    }
   }
   if (!numbersCells.length) return;
   numbersCells.forEach(makeEditable);

@@ -10,6 +10,7 @@
 //   {type: 'display', data}                           one display_data's MIME bundle
 //   {type: 'done', result, ms}                        backpropRun's answer, and the time Go took
 //   {type: 'exit'}                                    the Go program ended (it should not)
+//   {type: 'failed', error}                           the program could not be started
 // The page sends {type: 'start', module} (a compiled WebAssembly.Module) once, then
 // {type: 'run', lesson, from, sources}.
 'use strict';
@@ -67,9 +68,13 @@ async function run(m) {
 onmessage = async (e) => {
   const m = e.data;
   if (m.type === 'start') {
-    const go = new Go();
-    const instance = await WebAssembly.instantiate(m.module, go.importObject);
-    go.run(instance).then(() => postMessage({ type: 'exit' }));
+    try {
+      const go = new Go();
+      const instance = await WebAssembly.instantiate(m.module, go.importObject);
+      go.run(instance).then(() => postMessage({ type: 'exit' }));
+    } catch (err) {
+      postMessage({ type: 'failed', error: String((err && err.message) || err) });
+    }
   } else if (m.type === 'run') {
     await run(m);
   }
