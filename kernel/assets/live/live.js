@@ -1,10 +1,10 @@
 // The page runtime of an exported lesson (`kernel export`). It typesets the page's
-// formulas with KaTeX and, when the page carries the lessons' Go program
-// (window.backpropWasm: base64 of the gzipped WebAssembly) and its numbers cells
-// (<script id="backprop-lesson">), makes those cells editable: Run or Shift-Enter sends
-// the edited text to the program, which runs in a Web Worker, and the outputs of the
-// cells below are replaced as they arrive. Snapshot cells keep their exported outputs,
-// labelled. A run over 10 s is stopped: the worker is ended and started again.
+// formulas with KaTeX, labels the snapshot cells (<script id="backprop-lesson"> lists the
+// cells' kinds) and, when the lesson has numbers cells, starts the lessons' Go program
+// (window.backpropWasm: base64 of the gzipped WebAssembly) in a Web Worker and makes
+// those cells editable: Run or Shift-Enter sends the edited text to the program, and the
+// outputs of the cells below are replaced as they arrive. A run over 10 s is stopped:
+// the worker is ended and started again.
 //
 // window.backpropLive is for the browser checks:
 //   outputs[index]   the nbformat outputs of the cell's last run
@@ -43,10 +43,10 @@
 
   typeset(document.body);
   const configNode = document.getElementById('backprop-lesson');
-  if (!configNode || !window.backpropWasm) return;
+  if (!configNode) return;
   const config = JSON.parse(configNode.textContent); // {lesson, cells: [{index, id, kind, why, source}]}
   const cells = new Map(config.cells.map((c) => [c.index, c]));
-  const live = window.backpropLive = {
+  const live = {
     outputs: {}, busy: false, lastRun: null, runs: 0, startup: {}, state: 'static',
     run: (index) => runFrom(index), setSource, source,
   };
@@ -382,6 +382,11 @@
     }
   }
   if (!numbersCells.length) return;
+  window.backpropLive = live;
+  if (!window.backpropWasm) {
+    live.state = 'failed: the page has numbers cells but not the program (lessons-wasm.js)';
+    return;
+  }
   numbersCells.forEach(makeEditable);
   restart();
 })();

@@ -150,7 +150,7 @@ func (w *writer) writePage(l *lesson, page string, pages []Page, i int) (int, er
 		parts.nav = navigation(pages, i)
 	}
 	assets := w.assets
-	if w.live != nil && (w.site != nil || recomputes(w.prog, l.name)) {
+	if w.live != nil && recomputes(w.prog, l.name) {
 		assets = w.live
 	}
 	portable, err := portablePage(page, parts, assets, w.site)

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chainrule-go/backprop/kernel/internal/browser"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
+	"github.com/chainrule-go/backprop/kernel/internal/live"
 	"github.com/chainrule-go/backprop/kernel/internal/testkit"
 )
 
@@ -137,53 +139,51 @@ func TestExternalReference(t *testing.T) {
 	}
 }
 
-// TestExportWritesSite exports two notebooks as a site, then the same executed pages as
-// self-contained pages, and checks both.
+// TestExportWritesSite exports three notebooks as a site, one with a numbers cell, then
+// the same executed pages as self-contained pages, checks both, and opens the numbers
+// page of each in Chromium from disk: its Go program must start.
 func TestExportWritesSite(t *testing.T) {
 	p := testkit.Checkout(t)
 	j, err := install.Installed(p)
 	testkit.Require(t, err)
+	chromium, err := install.FindChromium()
+	testkit.Require(t, err)
 	testkit.CaptureOut(t)
 	before := testkit.Snapshot(t, p.NotebooksDir())
 	dir, keep := t.TempDir(), t.TempDir()
-	notebooks := []string{filepath.Join(p.NotebooksDir(), "00-welcome.ipynb"), filepath.Join("..", "nbrun", "testdata", "chart.ipynb")}
+	notebooks := []string{filepath.Join(p.NotebooksDir(), "00-welcome.ipynb"), filepath.Join("..", "nbrun", "testdata", "chart.ipynb"), filepath.Join("testdata", "numbers.ipynb")}
 	pages, err := Write(p, j, notebooks, dir, Options{Timeout: 2 * time.Minute, Keep: keep})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pages) != 2 || pages[0].Title != "00 · Welcome: how these Go notebooks work" || pages[1].Title != "A chart and a formula" {
+	if len(pages) != 3 || pages[0].Title != "00 · Welcome: how these Go notebooks work" || pages[1].Title != "A chart and a formula" {
 		t.Fatalf("pages = %+v", pages)
 	}
-	checkPages(t, dir, pages, false, len(nodeAssets)+3) // and the program, its worker and the page runtime
-	read := func(file string) string { b, _ := os.ReadFile(filepath.Join(dir, file)); return string(b) }
-	chart := read("chart.html")
-	for _, want := range []string{`<a rel="prev" href="00-welcome.html">`, `<script src="assets/echarts.min.js">`, `<script type="application/json" id="backprop-lesson">{"lesson":"chart","cells":[`} {
-		if !strings.Contains(chart, want) {
-			t.Errorf("chart.html lacks %q", want)
-		}
-	}
-	index := read("index.html")
-	for _, want := range []string{`<a href="00-welcome.html">00 · Welcome`, `<a href="chart.html">A chart and a formula</a>`, "<p>" + html.EscapeString(pages[0].Summary) + "</p>"} {
-		if !strings.Contains(index, want) {
-			t.Errorf("index.html lacks %q:\n%s", want, index)
-		}
-	}
-	if pages[0].Summary == "" {
-		t.Error("00-welcome has no summary")
-	}
-	// Every asset is there; the welcome's link to lesson 01, not exported here, is found.
-	if broken, err := CheckLinks(dir); err != nil || strings.Join(broken, "\n") != "00-welcome.html links 01-one-neuron.html, which is not in the site" {
-		t.Errorf("CheckLinks = %q, %v", broken, err)
-	}
+	checkPages(t, dir, pages, false)
+	checkSite(t, dir, pages)
 	single := t.TempDir()
 	a, err := loadPageAssets(p.AssetsDir())
 	testkit.Require(t, err)
-	if _, err := (&writer{dir: single, assets: a}).write(notebooks, keep); err != nil {
+	prog, err := live.Build(p, notebooks)
+	testkit.Require(t, err)
+	withProgram, err := a.withProgram(p.AssetsDir(), gzipped(prog.Wasm))
+	testkit.Require(t, err)
+	if _, err := (&writer{dir: single, assets: a, live: withProgram, prog: prog}).write(notebooks, keep); err != nil {
 		t.Fatal(err)
 	}
-	checkPages(t, single, pages, true, len(nodeAssets)+1) // and the page runtime
+	checkPages(t, single, pages, true)
 	if _, err := os.Stat(filepath.Join(single, "assets")); err == nil {
 		t.Error("self-contained pages wrote assets/")
+	}
+	results, err := browser.Check(p, chromium, []browser.Page{
+		{Name: "site", URL: browser.FileURL(filepath.Join(dir, "numbers.html")), Offline: true},
+		{Name: "single", URL: browser.FileURL(filepath.Join(single, "numbers.html")), Offline: true},
+	}, filepath.Join(t.TempDir(), "shots"), func(browser.Page, browser.Result) {})
+	testkit.Require(t, err)
+	for _, r := range results {
+		if !r.OK {
+			t.Errorf("the %s's numbers page: %v", r.Name, r.Problems)
+		}
 	}
 	after := testkit.Snapshot(t, p.NotebooksDir())
 	if len(after) != len(before) {
@@ -196,10 +196,42 @@ func TestExportWritesSite(t *testing.T) {
 	}
 }
 
+// checkSite checks what a site adds to its pages: the links between them, the index with
+// each lesson's summary, and the numbers page's cells for the page runtime.
+func checkSite(t *testing.T, dir string, pages []Page) {
+	t.Helper()
+	read := func(file string) string { b, _ := os.ReadFile(filepath.Join(dir, file)); return string(b) }
+	chart := read("chart.html")
+	for _, want := range []string{`<a rel="prev" href="00-welcome.html">`, `<a rel="next" href="numbers.html">`, `<script src="assets/echarts.min.js">`,
+		`<script type="application/json" id="backprop-lesson">{"lesson":"chart","cells":[`} {
+		if !strings.Contains(chart, want) {
+			t.Errorf("chart.html lacks %q", want)
+		}
+	}
+	if numbers := read("numbers.html"); !strings.Contains(numbers, `{"index":1,"id":"cell-1","kind":"numbers","source":"var x = 2.0"},{"index":2,"id":"cell-2","kind":"live"}`) {
+		t.Error("numbers.html does not list its numbers cell and the live cell after it")
+	}
+	index := read("index.html")
+	for _, want := range []string{`<a href="00-welcome.html">00 · Welcome`, `<a href="chart.html">A chart and a formula</a>`,
+		"<p>" + html.EscapeString(pages[0].Summary) + "</p>", "<p>A lesson of one number, for the export&#39;s tests.</p>"} {
+		if !strings.Contains(index, want) {
+			t.Errorf("index.html lacks %q:\n%s", want, index)
+		}
+	}
+	if pages[0].Summary == "" {
+		t.Error("00-welcome has no summary")
+	}
+	// Every asset is there; the welcome's link to lesson 01, not exported here, is found.
+	if broken, err := CheckLinks(dir); err != nil || strings.Join(broken, "\n") != "00-welcome.html links 01-one-neuron.html, which is not in the site" {
+		t.Errorf("CheckLinks = %q, %v", broken, err)
+	}
+}
+
 // checkPages checks the exported pages in dir: none refers to the network or the disk,
-// each loads its scripts once (inlined when single, else linked from assets/), and
+// each loads its scripts once (inlined when single, else linked from assets/): the
+// libraries and the page runtime, and for numbers.html the program and its worker; and
 // chart.html keeps its four charts in order.
-func checkPages(t *testing.T, dir string, pages []Page, single bool, scripts int) {
+func checkPages(t *testing.T, dir string, pages []Page, single bool) {
 	t.Helper()
 	for _, pg := range pages {
 		data, err := os.ReadFile(filepath.Join(dir, pg.File))
@@ -209,6 +241,10 @@ func checkPages(t *testing.T, dir string, pages []Page, single bool, scripts int
 		page := string(data)
 		if ref := externalReference(page); ref != "" || strings.Contains(page, "file://") {
 			t.Errorf("%s refers to %q", pg.File, ref)
+		}
+		scripts := len(nodeAssets) + 1
+		if pg.File == "numbers.html" {
+			scripts += 2
 		}
 		inlined, linked := strings.Count(page, "(function (define, exports, module)"), strings.Count(page, `<script src="assets/`)
 		if single && (inlined != scripts || linked != 0) || !single && (inlined != 0 || linked != scripts) {
