@@ -1,14 +1,18 @@
 package export
 
 import (
+	"encoding/json"
+	"fmt"
 	"html"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chainrule-go/backprop/kernel/internal/browser"
+	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
 	"github.com/chainrule-go/backprop/kernel/internal/live"
 	"github.com/chainrule-go/backprop/kernel/internal/testkit"
@@ -185,6 +189,7 @@ func TestExportWritesSite(t *testing.T) {
 			t.Errorf("the %s's numbers page: %v", r.Name, r.Problems)
 		}
 	}
+	checkRecompute(t, p, chromium, filepath.Join(dir, "numbers.html"))
 	after := testkit.Snapshot(t, p.NotebooksDir())
 	if len(after) != len(before) {
 		t.Error("export changed the files in notebooks/")
@@ -193,6 +198,69 @@ func TestExportWritesSite(t *testing.T) {
 		if after[path] != b {
 			t.Errorf("export changed %s", path)
 		}
+	}
+}
+
+// recomputed is what testdata/drive.mjs saw of one run in the page.
+type recomputed struct {
+	OK       bool
+	Ran      []int
+	Failed   int
+	TimedOut bool
+	Outputs  map[string][]struct {
+		OutputType string            `json:"output_type"`
+		Text       string            `json:"text"`
+		Evalue     string            `json:"evalue"`
+		Traceback  []string          `json:"traceback"`
+		Data       map[string]string `json:"data"`
+	}
+	Shown map[string]string // the text of each cell's outputs as the page shows them
+	KaTeX int               // formulas typeset in cell 4's outputs
+}
+
+// checkRecompute drives the numbers page with testdata/drive.mjs: the learner's edits
+// recompute the cells below with the lesson's Go code; text that is not a number, a value
+// the cell rejects and a run that never ends each show in their cell, and the page goes on.
+func checkRecompute(t *testing.T, p *checkout.Checkout, chromium, page string) {
+	t.Helper()
+	driver, _ := filepath.Abs(filepath.Join("testdata", "drive.mjs"))
+	out, err := exec.Command("node", driver, browser.FileURL(page),
+		browser.FileURL(filepath.Join(p.AssetsDir(), "node_modules", "playwright-core", "index.mjs")), chromium).Output()
+	if err != nil {
+		t.Fatalf("drive.mjs: %v\n%s", err, out)
+	}
+	var seen struct {
+		Problems                                        []string
+		State                                           string
+		Three, NotANumber, Negative, TooLong, AfterStop recomputed
+		ShiftEnter                                      []struct{ Text string }
+	}
+	if err := json.Unmarshal(out, &seen); err != nil {
+		t.Fatalf("drive.mjs printed %q: %v", out, err)
+	}
+	if seen.State != "ready" || len(seen.Problems) > 0 {
+		t.Fatalf("the page's program is %q; problems: %v", seen.State, seen.Problems)
+	}
+	r := seen.Three
+	if !r.OK || fmt.Sprint(r.Ran) != "[2 3 4]" || r.Shown["2"] != "x squared is 9" || r.KaTeX == 0 ||
+		!strings.Contains(r.Outputs["4"][0].Data["text/markdown"], `\frac{x}{2} = 1.5`) {
+		t.Errorf("x = 3: %+v", r)
+	}
+	if r = seen.NotANumber; r.OK || r.Failed != 1 || !strings.Contains(r.Outputs["1"][0].Evalue, `"abc" is not a number`) || r.Shown["2"] != "x squared is 9" {
+		t.Errorf("x = abc: the error must show under the numbers and the outputs stay: %+v", r)
+	}
+	if r = seen.Negative; r.OK || r.Failed != 3 || !strings.Contains(strings.Join(r.Outputs["3"][0].Traceback, "\n"), "x must not be negative") ||
+		r.Shown["2"] != "x squared is 1" || !strings.HasPrefix(r.Shown["4"], "Not re-run") {
+		t.Errorf("x = -1: the panic must show in cell 3 and cell 4 be marked not re-run: %+v", r)
+	}
+	if r = seen.TooLong; !r.TimedOut || !strings.Contains(r.Shown["3"], "Stopped: this run took longer than 10 s") {
+		t.Errorf("x = 2000: the endless loop must be stopped with a message in its cell: %+v", r)
+	}
+	if r = seen.AfterStop; !r.OK || r.Shown["2"] != "x squared is 16" {
+		t.Errorf("x = 4 after the stop: %+v", r)
+	}
+	if len(seen.ShiftEnter) != 1 || seen.ShiftEnter[0].Text != "x squared is 25\n" {
+		t.Errorf("Shift-Enter with x = 5: %+v", seen.ShiftEnter)
 	}
 }
 
