@@ -10,11 +10,12 @@ import (
 	"github.com/chainrule-go/backprop/kernel/internal/install"
 )
 
-const exportSynopsis = "[--out DIR] [--timeout 2m] [NOTEBOOK...]"
+const exportSynopsis = "[--out DIR] [--single-file] [--timeout 2m] [NOTEBOOK...]"
 
 func runExport(args []string) error {
 	fs := newFlags("export", exportSynopsis)
-	outDir := fs.String("out", "", "folder for the HTML pages (default: out/export in the checkout)")
+	outDir := fs.String("out", "", "folder for the site (default: out/export in the checkout)")
+	singleFile := fs.Bool("single-file", false, "write self-contained pages (for mailing one lesson) instead of a site sharing assets/")
 	timeout := fs.Duration("timeout", 2*time.Minute, "longest one cell may run")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -27,10 +28,10 @@ func runExport(args []string) error {
 	if dir == "" {
 		dir = filepath.Join(p.OutDir(), "export")
 	}
-	pages, err := export.Write(p, inst.Jupyter, notebooks, dir, export.Options{Timeout: *timeout})
+	pages, err := export.Write(p, inst.Jupyter, notebooks, dir, export.Options{Timeout: *timeout, SingleFile: *singleFile})
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(checkout.Out, "export: %d pages and index.html in %s\n", len(pages), dir)
+	fmt.Fprintf(checkout.Out, "export: %d pages and index.html in %s; open index.html\n", len(pages), dir)
 	return nil
 }

@@ -130,11 +130,28 @@ export function pageChecks() {
     return problems;
   }
 
+  // liveState says whether an exported page that can recompute has started its Go
+  // program (kernel/assets/live/live.js): 'static' for a page without numbers cells.
+  function liveState() {
+    const config = document.getElementById('backprop-lesson');
+    if (!config || !JSON.parse(config.textContent).cells.some((c) => c.kind === 'numbers')) return 'static';
+    if (!window.backpropLive) return 'failed: the page runtime did not run (is assets/live.js there?)';
+    return window.backpropLive.state;
+  }
+
   window.chainruleCheck = {
-    inspect,
+    inspect: () => {
+      const found = inspect();
+      const state = liveState();
+      if (state.startsWith('failed')) found.problems.push(`the page cannot recompute: ${state}`);
+      else if (state === 'starting') found.problems.push('the page\'s Go program was still starting');
+      return found;
+    },
     moveSliders,
     readability,
-    chartsSettled: () => boxes().every(settled),
+    // Settled: every chart drawn or saying why not, and an exported page's Go program
+    // started or failed to.
+    chartsSettled: () => boxes().every(settled) && liveState() !== 'starting',
     chartStates: () => ({ total: boxes().length, drawn: boxes().filter((b) => b.getAttribute('data-drawn') === 'true').length }),
     texLeft: () => rawTeX().length === 0,
   };

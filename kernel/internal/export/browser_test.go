@@ -13,7 +13,8 @@ import (
 )
 
 // TestBrowserCheckCatchesBrokenPages proves the check can fail: a blank chart, a chart
-// whose library is missing, raw TeX, a console error and a request to the network.
+// whose library is missing, raw TeX, a console error, a request to the network and a
+// page whose Go program cannot start.
 func TestBrowserCheckCatchesBrokenPages(t *testing.T) {
 	p := testkit.Checkout(t)
 	chromium, err := install.FindChromium()
@@ -27,7 +28,7 @@ func TestBrowserCheckCatchesBrokenPages(t *testing.T) {
 var c = echarts.init(document.getElementById('c1')); c.setOption({animation: false, xAxis: {type: 'value'}, yAxis: {type: 'value'},
 series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1').setAttribute('data-drawn', 'true');
 </script></body></html>`
-	page, err := portablePage(good, "good", a)
+	page, err := portablePage(good, pageParts{title: "good"}, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,10 +44,21 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 		`<div><input type="range" min="0" max="10" value="5"><span>5</span></div>` +
 		`<script>console.error("boom")</script><img src="https://cdn.example.org/x.png"></body></html>`
 	os.WriteFile(filepath.Join(dir, "bad.html"), []byte(bad), 0o644)
+	// A numbers cell whose program is not WebAssembly: the page cannot recompute.
+	broken, err := a.withProgram(p.AssetsDir(), []byte("not gzip"))
+	testkit.Require(t, err)
+	noProgram, err := portablePage(`<!DOCTYPE html><html><head></head><body><div class="jp-Cell jp-CodeCell jp-Notebook-cell" id="cell-id=n">`+
+		`<div class="jp-InputArea-editor"><pre>var w = 1</pre></div></div></body></html>`,
+		pageParts{title: "no program", lesson: `{"lesson":"x","cells":[{"index":0,"id":"n","kind":"numbers","source":"var w = 1"}]}`}, broken, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "no-program.html"), []byte(noProgram), 0o644)
 
 	results, err := browser.Check(p, chromium, []browser.Page{
 		{Name: "good", URL: browser.FileURL(filepath.Join(dir, "good.html")), Offline: true},
 		{Name: "bad", URL: browser.FileURL(filepath.Join(dir, "bad.html")), Offline: true},
+		{Name: "no-program", URL: browser.FileURL(filepath.Join(dir, "no-program.html")), Offline: true},
 	}, filepath.Join(dir, "shots"), func(browser.Page, browser.Result) {})
 	if err != nil {
 		t.Fatal(err)
@@ -74,6 +86,9 @@ series: [{type: 'line', data: [[0, 0], [1, 1]]}]}); document.getElementById('c1'
 	if results[1].OK || browser.Failures(results) == nil {
 		t.Error("the bad page passed")
 	}
+	if problems := strings.Join(results[2].Problems, "\n"); !strings.Contains(problems, "the page cannot recompute: failed: ") {
+		t.Errorf("the page whose program cannot start passed: %q", problems)
+	}
 }
 
 // TestHiddenChartDrawsWhenShown: a chart whose box is hidden (display:none, as JupyterLab's
@@ -94,7 +109,7 @@ func TestHiddenChartDrawsWhenShown(t *testing.T) {
 		t.Fatal(err)
 	}
 	page, err := portablePage(`<!DOCTYPE html><html><head><title>hidden</title></head><body><div data-reveal style="display:none">`+
-		chart+`</div></body></html>`, "hidden", a)
+		chart+`</div></body></html>`, pageParts{title: "hidden"}, a, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,32 +1,37 @@
-// Package export writes the lessons as HTML pages that work from disk with no network:
-// each notebook executed by nbrun, then made portable, with ECharts and KaTeX inlined
-// from kernel/assets. The export verb and the self-test use it.
+// Package export writes the lessons as a site that works from disk (file://) or from
+// any static host, with no network: each notebook executed by nbrun and made portable,
+// an index, and assets/ loaded once per site (ECharts, KaTeX with its fonts, marked,
+// the page runtime and the lessons' Go code compiled to WebAssembly, with which a page
+// recomputes its lesson when the learner edits its numbers). With SingleFile each page
+// holds all of it instead. The export verb and the self-test use it.
 package export
 
 import (
-	"encoding/base64"
 	"fmt"
-	"html"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"time"
 
-	"github.com/chainrule-go/backprop/kernel/display"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/install"
+	"github.com/chainrule-go/backprop/kernel/internal/live"
 	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
 )
 
-// maxPageBytes is the largest exported page we accept.
+// maxPageBytes is the largest page we accept, not counting the libraries and the
+// program a self-contained page inlines: what the lesson's outputs weigh.
 const maxPageBytes = 3 << 20
+
+// maxSiteBytes is the largest site we accept: every page, the index and assets/.
+const maxSiteBytes = 15 << 20
 
 // Page is one lesson written by export.
 type Page struct {
-	File  string // file name inside the export folder
-	Title string
-	Bytes int
+	File    string // file name inside the export folder
+	Title   string
+	Summary string // the index's line about the lesson (Markdown, with $…$ math)
+	Bytes   int
 }
 
 // Options configures Write.
@@ -37,10 +42,13 @@ type Options struct {
 	// running the lesson again).
 	Keep    string
 	Workers int // how many notebooks run at once (1 when 0)
+	// SingleFile writes self-contained pages (for mailing one lesson) instead of pages
+	// that share assets/.
+	SingleFile bool
 }
 
-// Write executes the notebooks and writes one self-contained page per lesson and an
-// index.html into dir. It refuses to write into notebooks/.
+// Write executes the notebooks and writes into dir one page per lesson, an index.html
+// and, unless opt.SingleFile, the assets/ they share. It refuses to write into notebooks/.
 func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir string, opt Options) ([]Page, error) {
 	absDir, err := filepath.Abs(dir)
 	if err != nil {
@@ -49,7 +57,7 @@ func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir str
 	if r, err := filepath.Rel(p.NotebooksDir(), absDir); err == nil && !strings.HasPrefix(r, "..") {
 		return nil, fmt.Errorf("--out %s is inside notebooks/, which export never writes to; choose another folder", dir)
 	}
-	assets, err := loadPageAssets(p)
+	assets, err := loadPageAssets(p.AssetsDir())
 	if err != nil {
 		return nil, err
 	}
@@ -69,186 +77,135 @@ func Write(p *checkout.Checkout, j *install.Jupyter, notebooks []string, dir str
 	if err := nbrun.Summarize(results); err != nil {
 		return nil, fmt.Errorf("%v; no pages written", err)
 	}
-	if err := os.MkdirAll(absDir, 0o755); err != nil {
+	prog, err := live.Build(p, notebooks)
+	if err != nil {
+		return nil, fmt.Errorf("%v; no pages written", err)
+	}
+	w := &writer{dir: absDir, assets: assets, prog: prog}
+	if !opt.SingleFile {
+		w.site = &siteFiles{}
+	}
+	if prog != nil {
+		if w.live, err = assets.withProgram(p.AssetsDir(), gzipped(prog.Wasm)); err != nil {
+			return nil, err
+		}
+	}
+	return w.write(notebooks, raw)
+}
+
+// writer writes one export: the pages, the index and the site's assets.
+type writer struct {
+	dir    string
+	assets *pageAssets  // without the program
+	live   *pageAssets  // with it; nil when no program was built
+	prog   *live.Module // nil in tests that write pages without it
+	site   *siteFiles   // nil for self-contained pages
+}
+
+func (w *writer) write(notebooks []string, raw string) ([]Page, error) {
+	if err := os.MkdirAll(w.dir, 0o755); err != nil {
 		return nil, err
 	}
 	var pages []Page
+	var lessons []*lesson
+	htmls := map[string]string{}
 	for _, nb := range notebooks {
-		name := strings.TrimSuffix(filepath.Base(nb), ".ipynb")
-		page, err := os.ReadFile(filepath.Join(raw, name+".html"))
+		l, err := readLesson(nb)
 		if err != nil {
 			return nil, err
 		}
-		title := firstHeading(string(page), name)
-		portable, err := portablePage(string(page), title, assets)
+		page, err := os.ReadFile(filepath.Join(raw, l.name+".html"))
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", nb, err)
-		}
-		if len(portable) > maxPageBytes {
-			return nil, fmt.Errorf("%s: the exported page is %.1f MB, over the %d MB limit", nb, float64(len(portable))/(1<<20), maxPageBytes>>20)
-		}
-		file := name + ".html"
-		if err := os.WriteFile(filepath.Join(absDir, file), []byte(portable), 0o644); err != nil {
 			return nil, err
 		}
-		pages = append(pages, Page{File: file, Title: title, Bytes: len(portable)})
-		fmt.Fprintf(checkout.Out, "export: %-40s %6.2f MB  %s\n", file, float64(len(portable))/(1<<20), title)
+		htmls[l.name] = string(page)
+		lessons = append(lessons, l)
+		pages = append(pages, Page{File: l.name + ".html", Title: firstHeading(string(page), l.name), Summary: l.summary})
 	}
-	if err := os.WriteFile(filepath.Join(absDir, "index.html"), []byte(indexPage(pages)), 0o644); err != nil {
-		return nil, err
-	}
-	return pages, nil
-}
-
-// pageAssets are the libraries inlined once into every exported page.
-type pageAssets struct {
-	echarts, katex, autoRender string // JavaScript
-	katexCSS                   string // with its fonts as data: URLs
-}
-
-func loadPageAssets(p *checkout.Checkout) (*pageAssets, error) {
-	dist := filepath.Join(p.AssetsDir(), "node_modules")
-	read := func(rel string) (string, error) {
-		b, err := os.ReadFile(filepath.Join(dist, filepath.FromSlash(rel)))
+	for i, l := range lessons {
+		n, err := w.writePage(l, htmls[l.name], pages, i)
 		if err != nil {
-			return "", fmt.Errorf("front-end asset missing (run `go run ./kernel setup`): %w", err)
+			return nil, fmt.Errorf("%s: %w", notebooks[i], err)
 		}
-		return string(b), nil
+		pages[i].Bytes = n
+		fmt.Fprintf(checkout.Out, "export: %-40s %6.2f MB  %s\n", pages[i].File, float64(n)/(1<<20), pages[i].Title)
 	}
-	var a pageAssets
-	var err error
-	if a.echarts, err = read("echarts/dist/echarts.min.js"); err != nil {
-		return nil, err
-	}
-	if a.katex, err = read("katex/dist/katex.min.js"); err != nil {
-		return nil, err
-	}
-	if a.autoRender, err = read("katex/dist/contrib/auto-render.min.js"); err != nil {
-		return nil, err
-	}
-	css, err := read("katex/dist/katex.min.css")
+	index, err := portablePage(indexPage(pages), pageParts{title: indexTitle}, w.assets.typesetOnly(), w.site)
 	if err != nil {
+		return nil, fmt.Errorf("index.html: %w", err)
+	}
+	if err := os.WriteFile(filepath.Join(w.dir, "index.html"), []byte(index), 0o644); err != nil {
 		return nil, err
 	}
-	a.katexCSS, err = inlineFonts(css, filepath.Join(dist, "katex", "dist"))
-	if err != nil {
+	if err := w.writeAssets(); err != nil {
 		return nil, err
 	}
-	return &a, nil
+	return pages, w.report(pages, len(index))
 }
 
-// fontSrcRe matches one @font-face src list of KaTeX's CSS.
-var fontSrcRe = regexp.MustCompile(`src:url\((fonts/[^)]+\.woff2)\) format\("woff2"\)[^;}]*`)
+// writePage writes lesson i's page and returns its size.
+func (w *writer) writePage(l *lesson, page string, pages []Page, i int) (int, error) {
+	parts := pageParts{title: pages[i].Title, lesson: lessonJSON(l, w.prog)}
+	if w.site != nil {
+		parts.nav = navigation(pages, i)
+	}
+	assets := w.assets
+	if w.live != nil && recomputes(w.prog, l.name) {
+		assets = w.live
+	}
+	portable, err := portablePage(page, parts, assets, w.site)
+	if err != nil {
+		return 0, err
+	}
+	// The limit is for what the lesson's outputs weigh, not the libraries a page inlines.
+	own := len(portable)
+	if w.site == nil {
+		own -= assets.inlinedBytes()
+	}
+	if own > maxPageBytes {
+		return 0, fmt.Errorf("the exported page is %.1f MB without the libraries, over the %d MB limit", float64(own)/(1<<20), maxPageBytes>>20)
+	}
+	return len(portable), os.WriteFile(filepath.Join(w.dir, pages[i].File), []byte(portable), 0o644)
+}
 
-// inlineFonts replaces each KaTeX font list by its woff2 file as a data: URL
-// (every browser that runs ECharts 5 reads woff2).
-func inlineFonts(css, dir string) (string, error) {
-	var missing error
-	inlined := fontSrcRe.ReplaceAllStringFunc(css, func(m string) string {
-		file := fontSrcRe.FindStringSubmatch(m)[1]
-		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(file)))
-		if err != nil {
-			missing = err
-			return m
+// writeAssets writes the files the site's pages link into assets/.
+func (w *writer) writeAssets() error {
+	if w.site == nil {
+		return nil
+	}
+	dir := filepath.Join(w.dir, "assets")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range w.site.order {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(w.site.files[name].body), 0o644); err != nil {
+			return err
 		}
-		return `src:url(data:font/woff2;base64,` + base64.StdEncoding.EncodeToString(b) + `) format("woff2")`
-	})
-	return inlined, missing
+	}
+	return nil
 }
 
-var (
-	// Debian's nbconvert links require.js and MathJax from /usr/share: neither exists
-	// on another machine, and require.js would turn the inlined ECharts into an AMD module.
-	externalScriptRe = regexp.MustCompile(`(?s)<script[^>]*\ssrc=["'][^"']*["'][^>]*>\s*</script>`)
-	mathjaxConfigRe  = regexp.MustCompile(`(?s)<script type="text/x-mathjax-config">.*?</script>`)
-	externalLinkRe   = regexp.MustCompile(`<link[^>]*\shref=["'](https?:|file:|//)[^>]*>`)
-	titleRe          = regexp.MustCompile(`(?s)<title>.*?</title>`)
-	notebookLinkRe   = regexp.MustCompile(`href="([^":/?#]+)\.ipynb(#[^"]*)?"`)
-	headingRe        = regexp.MustCompile(`(?s)<h1[^>]*>(.*?)</h1>`)
-	anchorRe         = regexp.MustCompile(`(?s)<a class="anchor-link".*?</a>`)
-	headingTagRe     = regexp.MustCompile(`<[^>]+>`)
-)
-
-// firstHeading returns the text of the page's first <h1>, or fallback.
-func firstHeading(page, fallback string) string {
-	m := headingRe.FindStringSubmatch(page)
-	if m == nil {
-		return fallback
-	}
-	text := strings.TrimSpace(html.UnescapeString(headingTagRe.ReplaceAllString(anchorRe.ReplaceAllString(m[1], ""), "")))
-	if text == "" {
-		return fallback
-	}
-	return text
-}
-
-// portablePage makes an nbconvert page work from disk with no network: it removes
-// external scripts and stylesheets and the charts' pictures (the page draws every
-// chart itself, and a lesson's pictures can weigh megabytes), inlines ECharts and KaTeX once in <head>,
-// typesets the formulas with KaTeX, titles the page, and points links between
-// lessons at their exported pages.
-func portablePage(page, title string, a *pageAssets) (string, error) {
-	page = externalScriptRe.ReplaceAllString(page, "")
-	page = pictureRe.ReplaceAllString(page, "")
-	page = mathjaxConfigRe.ReplaceAllString(page, "")
-	page = externalLinkRe.ReplaceAllString(page, "")
-	page = titleRe.ReplaceAllLiteralString(page, "<title>"+html.EscapeString(title)+"</title>")
-	page = notebookLinkRe.ReplaceAllString(page, `href="$1.html$2"`)
-
-	// Each library is evaluated with define, exports and module hidden, so its UMD
-	// wrapper sets a global (window.echarts, window.katex, window.renderMathInElement).
-	umd := func(src string) string {
-		return "<script>(function (define, exports, module) {\n" + strings.ReplaceAll(src, "</script", `<\/script`) + "\n}).call(window);</script>\n"
-	}
-	head := "<style>" + a.katexCSS + "</style>\n" + umd(a.echarts) + umd(a.katex) + umd(a.autoRender)
-	typeset := `<script>
-renderMathInElement(document.body, {
-  delimiters: [
-    {left: "$$", right: "$$", display: true}, {left: "\\[", right: "\\]", display: true},
-    {left: "$", right: "$", display: false}, {left: "\\(", right: "\\)", display: false}
-  ],
-  throwOnError: false
-});
-</script>
-`
-	if !strings.Contains(page, "</head>") || !strings.Contains(page, "</body>") {
-		return "", fmt.Errorf("nbconvert's page has no </head> or </body>")
-	}
-	page = strings.Replace(page, "</head>", head+"</head>", 1)
-	i := strings.LastIndex(page, "</body>")
-	page = page[:i] + typeset + page[i:]
-	if ref := externalReference(page); ref != "" {
-		return "", fmt.Errorf("the page still refers to %s", ref)
-	}
-	return page, nil
-}
-
-// pictureRe matches a chart's picture inside its box (see display.Chart's HTML), its
-// attributes in any order: nbconvert writes them sorted.
-var pictureRe = regexp.MustCompile(`<img\s[^>]*\bclass="` + regexp.QuoteMeta(display.PictureClass) + `"[^>]*>`)
-
-var externalRefRe = regexp.MustCompile(`(?i)(<script[^>]*\ssrc=|<link[^>]*\shref=|<img[^>]*\ssrc=|<iframe[^>]*\ssrc=)["']?((https?:)?//|file:)[^"' >]*|file://[^"' )<]*`)
-
-// externalReference returns the first thing in the page that a browser would fetch
-// from the network or the file system, or "".
-func externalReference(page string) string {
-	return externalRefRe.FindString(page)
-}
-
-// indexPage lists the exported lessons.
-func indexPage(pages []Page) string {
-	var b strings.Builder
-	b.WriteString(`<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Backpropagation, derived in Go notebooks</title>
-<style>body{font:16px/1.5 system-ui,sans-serif;max-width:44em;margin:3em auto;padding:0 1em;color:#222}
-li{margin:.4em 0}a{color:#1a5fb4}</style></head><body>
-<h1>Backpropagation, derived in Go notebooks</h1>
-<p>The lessons, executed and exported. Each page works offline.</p>
-<ol start="0">
-`)
+// report prints the site's size, and refuses a site over its budget.
+func (w *writer) report(pages []Page, indexBytes int) error {
+	total := indexBytes
 	for _, pg := range pages {
-		fmt.Fprintf(&b, "<li><a href=\"%s\">%s</a></li>\n", html.EscapeString(pg.File), html.EscapeString(pg.Title))
+		total += pg.Bytes
 	}
-	b.WriteString("</ol>\n</body></html>\n")
-	return b.String()
+	if w.site == nil {
+		fmt.Fprintf(checkout.Out, "export: %d self-contained pages, %.1f MB\n", len(pages), float64(total)/(1<<20))
+		return nil
+	}
+	shared, wasm := 0, 0
+	for _, name := range w.site.order {
+		shared += len(w.site.files[name].body)
+	}
+	if f, ok := w.site.files["lessons-wasm.js"]; ok {
+		wasm = len(f.body)
+	}
+	fmt.Fprintf(checkout.Out, "export: site %.1f MB: %d pages and the index %.1f MB, assets/ %.1f MB (the program %.1f MB)\n",
+		float64(total+shared)/(1<<20), len(pages), float64(total)/(1<<20), float64(shared)/(1<<20), float64(wasm)/(1<<20))
+	if total+shared > maxSiteBytes {
+		return fmt.Errorf("the site is %.1f MB, over its %d MB budget", float64(total+shared)/(1<<20), maxSiteBytes>>20)
+	}
+	return nil
 }

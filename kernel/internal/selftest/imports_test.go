@@ -27,7 +27,7 @@ var allowedImports = map[string][]string{
 	"kernel/internal/install":  {"kernel/internal/checkout", "kernel/internal/procs", "kernel/display"},
 	"kernel/internal/server":   {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/procs"},
 	"kernel/internal/nbrun":    {"kernel/internal/checkout", "kernel/internal/install"},
-	"kernel/internal/export":   {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/nbrun", "kernel/display"},
+	"kernel/internal/export":   {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/nbrun", "kernel/internal/live", "kernel/display"},
 	"kernel/internal/browser":  {"kernel/internal/checkout"},
 	"kernel/internal/live":     {"kernel/internal/checkout"},
 	"kernel/internal/class":    {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/server", "kernel/internal/procs", "kernel/display"},

@@ -181,12 +181,21 @@ func copyFile(from, to string) error {
 	return os.WriteFile(to, data, 0o644)
 }
 
-// offline opens every exported page in Chromium with the network off.
+// offline checks the exported site: every link between its pages and every asset they
+// load is there, and Chromium, with the network off, opens the index and every lesson's
+// page from disk, draws its charts, typesets its formulas and starts its Go program.
 func (r *testRun) offline() error {
 	if len(r.pages) == 0 {
 		return fmt.Errorf("no exported pages to open (the export step did not run or failed)")
 	}
-	var pages []browser.Page
+	broken, err := export.CheckLinks(r.exportDir())
+	if err != nil {
+		return err
+	}
+	if len(broken) > 0 {
+		return fmt.Errorf("the site has broken links:\n  %s", strings.Join(broken, "\n  "))
+	}
+	pages := []browser.Page{{Name: "index.html", URL: browser.FileURL(filepath.Join(r.exportDir(), "index.html")), Offline: true}}
 	for _, pg := range r.pages {
 		pages = append(pages, browser.Page{Name: pg.File, URL: browser.FileURL(filepath.Join(r.exportDir(), pg.File)), Offline: true})
 	}
