@@ -9,7 +9,8 @@
 //	checkout, procs       the checkout's paths and progress lines; processes (leaves)
 //	install               setup: Go tools, npm assets, Jupyter, the kernelspec
 //	server, nbrun         starting Jupyter; running notebooks (check, promises, bench)
-//	export, browser       offline HTML pages; the Chromium checks
+//	live                  the lessons' cells compiled to WebAssembly for the pages
+//	export, browser       the offline site whose pages recompute; the Chromium checks
 //	class                 the hub for a class
 //	selftest              `kernel test`, which uses all of the above
 package main
@@ -38,7 +39,7 @@ var verbs = []verb{
 	{"test", testSynopsis, "the whole suite: setup, go vet, go test, every notebook executed, exported\nand run live in a browser, and the classroom (as root)", runTest},
 	{"setup", "", "build the kernel binaries, install the kernelspec and Jupyter (idempotent)", runSetup},
 	{"check", checkSynopsis, "execute notebooks through the kernel (default: every lesson)", runCheck},
-	{"export", exportSynopsis, "execute the lessons and write self-contained HTML pages that work offline\n(default folder: out/export)", runExport},
+	{"export", exportSynopsis, "execute the lessons and write a site that works offline, where the numbers\ncells recompute in the page (default folder: out/export)", runExport},
 	{"bench", benchSynopsis, "median re-run latency of a print, a mathx and a chart cell through the kernel", runBench},
 	{"hub", hubSynopsis, "serve the lessons to a class through JupyterHub, one account per student (root)", runHub},
 	{class.ServerVerb, "ARGS...", "run by the hub as a student: give them the lessons, then start their Jupyter server", runStudentServer},
