@@ -149,16 +149,40 @@
     typeset(el);
   }
 
-  // renderHTML inserts HTML and runs its scripts, each in its place (charts find their
-  // box beside the script that draws them).
-  function renderHTML(el, html) {
-    el.innerHTML = html;
+  // runScripts runs the scripts inserted as HTML in el, each in its place (charts find
+  // their box beside the script that draws them).
+  function runScripts(el) {
+    pending.delete(el);
     el.querySelectorAll('script').forEach((old) => {
       const s = document.createElement('script');
       for (const a of old.attributes) s.setAttribute(a.name, a.value);
       s.textContent = old.textContent;
       old.replaceWith(s);
     });
+  }
+
+  // A chart takes 20-200 ms to draw, so the scripts of an output more than a window's
+  // height away from the window wait until it comes near: a run shows what is on screen
+  // first. Printing draws them all.
+  const pending = new Set();
+  const nearby = window.IntersectionObserver && new IntersectionObserver((entries) => {
+    for (const e of entries) {
+      if (!e.isIntersecting) continue;
+      nearby.unobserve(e.target);
+      runScripts(e.target);
+    }
+  }, { rootMargin: '100% 0px' });
+  window.addEventListener('beforeprint', () => [...pending].forEach(runScripts));
+
+  // renderHTML inserts HTML and runs its scripts, at once or when the output comes near.
+  function renderHTML(el, html) {
+    el.innerHTML = html;
+    if (!nearby || !el.querySelector('script')) {
+      runScripts(el);
+      return;
+    }
+    pending.add(el);
+    nearby.observe(el);
   }
 
   const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
@@ -213,6 +237,12 @@
   function clearOutputs(index) {
     live.outputs[index] = [];
     const area = outputArea(index);
+    for (const el of pending) {
+      if (area.contains(el)) {
+        nearby.unobserve(el);
+        pending.delete(el);
+      }
+    }
     area.querySelectorAll('.chainrule-chart').forEach((box) => {
       const chart = window.echarts && window.echarts.getInstanceByDom(box);
       if (chart) chart.dispose();
@@ -343,6 +373,10 @@
     return `Cell ${r.failed} failed (its error is shown under it); the cells after it were not re-run.`;
   }
 
+  function nextFrame() {
+    return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  }
+
   // runFrom runs every live cell after the numbers cell `from` with the edited numbers.
   async function runFrom(from) {
     if (live.busy) return live.current;
@@ -359,6 +393,7 @@
       for (const c of numbersCells) if (live.outputs[c.index]) clearOutputs(c.index);
       const t0 = performance.now();
       const r = await execute(from);
+      await nextFrame(); // the charts on screen are drawn before the next frame is
       live.lastRun = { from, ...r, ms: performance.now() - t0 };
       live.runs++;
       status(summary(live.lastRun));
