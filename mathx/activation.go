@@ -30,7 +30,7 @@ var (
 
 	// Tanh is tanh(z) = (e^z − e^(−z)) / (e^z + e^(−z)), with
 	// tanh′(z) = 1 − tanh²(z) (computed so that it stays accurate for large |z|).
-	Tanh = Activation{Name: "tanh", F: math.Tanh, Prime: tanhPrime}
+	Tanh = Activation{Name: "tanh", F: tanh, Prime: tanhPrime}
 
 	// Identity is id(z) = z, with id′(z) = 1: a linear neuron.
 	Identity = Activation{Name: "identity", F: identity, Prime: one}
@@ -81,7 +81,7 @@ func SigmaPrime(z float64) float64 {
 // sigmoid returns σ(z) and σ′(z) from the one exponential e = e^(−|z|):
 // σ(z) = 1/(1 + e) for z ≥ 0 and e/(1 + e) for z < 0, σ′(z) = e/(1 + e)².
 func sigmoid(z float64) (a, da float64) {
-	e := math.Exp(-math.Abs(z))
+	e := Exp(-math.Abs(z))
 	s := 1 / (1 + e)
 	a = s
 	if z < 0 {
@@ -122,7 +122,7 @@ func reluPrime(z float64) float64 {
 // tanhPrime is 1 − tanh²(z), computed as 4e^(−2|z|) / (1 + e^(−2|z|))² so
 // that it stays accurate where tanh(z) rounds to ±1.
 func tanhPrime(z float64) float64 {
-	e := math.Exp(-2 * math.Abs(z))
+	e := Exp(-2 * math.Abs(z))
 	return 4 * e / ((1 + e) * (1 + e))
 }
 

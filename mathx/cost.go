@@ -153,5 +153,5 @@ func crossEntropyTerm(z, y float64) float64 {
 // softplus returns ln(1 + e^x), computed as max(x, 0) + ln(1 + e^(−|x|)) so
 // that e^x does not overflow for large x.
 func softplus(x float64) float64 {
-	return max(x, 0) + math.Log1p(math.Exp(-math.Abs(x)))
+	return max(x, 0) + math.Log1p(Exp(-math.Abs(x)))
 }

@@ -28,11 +28,11 @@ import (
 var Softmax = Activation{Name: "softmax", F: softmaxNumerator, Prime: softmaxNumeratorPrime}
 
 // softmaxNumerator is e^z, the numerator of a softmax neuron.
-func softmaxNumerator(z float64) float64 { return math.Exp(z) }
+func softmaxNumerator(z float64) float64 { return Exp(z) }
 
 // softmaxNumeratorPrime is the derivative of e^z, e^z. A separate function
 // from softmaxNumerator so that isSoftmax recognises Softmax by both.
-func softmaxNumeratorPrime(z float64) float64 { return math.Exp(z) }
+func softmaxNumeratorPrime(z float64) float64 { return Exp(z) }
 
 // isSoftmax reports whether act is Softmax: the same functions, not merely
 // the same name.
@@ -104,7 +104,7 @@ func softmaxInto(a, z []float64) {
 	}
 	var sum float64
 	for j, zj := range z {
-		a[j] = math.Exp(zj - m)
+		a[j] = Exp(zj - m)
 		sum += a[j]
 	}
 	for j := range a {
@@ -122,7 +122,7 @@ func logSumExp(z []float64) float64 {
 	}
 	var sum float64
 	for _, zj := range z {
-		sum += math.Exp(zj - m)
+		sum += Exp(zj - m)
 	}
 	return m + math.Log(sum)
 }

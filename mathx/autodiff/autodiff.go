@@ -18,7 +18,8 @@ package autodiff
 
 import (
 	"fmt"
-	"math"
+
+	"github.com/chainrule-go/backprop/mathx"
 )
 
 // A Value is one node of a computation graph.
@@ -80,7 +81,7 @@ func Mul(a, b *Value) *Value {
 
 // Sigmoid returns σ(a) = 1/(1 + e^(−a)), with ∂out/∂a = σ(a)(1 − σ(a)).
 func Sigmoid(a *Value) *Value {
-	s := 1 / (1 + math.Exp(-a.Data))
+	s := 1 / (1 + mathx.Exp(-a.Data))
 	return &Value{Data: s, Op: "σ", parents: []*Value{a}, local: []float64{s * (1 - s)}}
 }
 
@@ -101,7 +102,7 @@ func Square(a *Value) *Value {
 
 // Exp returns e^a, with ∂out/∂a = e^a: the function is its own derivative.
 func Exp(a *Value) *Value {
-	e := math.Exp(a.Data)
+	e := mathx.Exp(a.Data)
 	return &Value{Data: e, Op: "exp", parents: []*Value{a}, local: []float64{e}}
 }
 
@@ -117,10 +118,10 @@ func Exp(a *Value) *Value {
 func Tanh(a *Value) *Value {
 	var t float64
 	if a.Data < 0 {
-		e := math.Exp(2 * a.Data)
+		e := mathx.Exp(2 * a.Data)
 		t = (e - 1) / (e + 1)
 	} else {
-		e := math.Exp(-2 * a.Data)
+		e := mathx.Exp(-2 * a.Data)
 		t = (1 - e) / (1 + e)
 	}
 	return &Value{Data: t, Op: "tanh", parents: []*Value{a}, local: []float64{1 - t*t}}
