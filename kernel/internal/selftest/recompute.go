@@ -3,6 +3,7 @@ package selftest
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -126,9 +127,11 @@ func (r *testRun) recompute() error {
 		if err != nil {
 			return err
 		}
-		if l != nil {
-			lessons = append(lessons, l)
+		if l == nil {
+			fmt.Fprintf(checkout.Out, "recompute: skip %-34s no numbers cell: nothing in its page recomputes\n", strings.TrimSuffix(filepath.Base(nb), ".ipynb"))
+			continue
 		}
+		lessons = append(lessons, l)
 	}
 	kernel, err := r.kernelRuns(lessons, dir)
 	if err != nil {
@@ -166,27 +169,54 @@ type kernelOutputs struct {
 // kernelRuns runs, in the real kernel, a copy of each lesson with its second numbers and
 // a copy for each bad input (except the slow one), all under dir, never in notebooks/.
 func (r *testRun) kernelRuns(lessons []*lessonNumbers, dir string) (*kernelOutputs, error) {
-	out := &kernelOutputs{notebooks: map[string]*notebook{}, cases: map[string]nbrun.Result{}}
+	out := &kernelOutputs{notebooks: map[string]*notebook{}}
+	var copies []string
+	for _, l := range lessons {
+		if !l.same {
+			cp := filepath.Join(dir, "second", l.name+".ipynb")
+			if err := writeCopy(l.path, cp, l.second); err != nil {
+				return nil, err
+			}
+			copies = append(copies, cp)
+			continue
+		}
+		executed, _, err := r.executedLesson(l.path) // the numbers are the lesson's own: its first run serves
+		if err != nil {
+			return nil, err
+		}
+		if out.notebooks[l.name], err = readNotebook(filepath.Join(executed, l.name+".ipynb")); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(checkout.Out, "recompute: the kernel runs %d lessons with their second numbers\n", len(copies))
+	saved := filepath.Join(dir, "kernel")
+	if err := os.MkdirAll(saved, 0o755); err != nil {
+		return nil, err
+	}
+	results, err := nbrun.Execute(r.p, r.inst.Jupyter, copies, nbrun.Options{Timeout: r.timeout, SaveDir: saved, Workers: notebookWorkers})
+	if err != nil {
+		return nil, err
+	}
+	for _, res := range results {
+		if !res.OK {
+			return nil, fmt.Errorf("the kernel could not run %s with its second numbers: %s", res.Name, res.Message)
+		}
+		base := strings.TrimSuffix(filepath.Base(res.Name), ".ipynb")
+		if out.notebooks[base], err = readNotebook(filepath.Join(saved, base+".ipynb")); err != nil {
+			return nil, err
+		}
+	}
+	out.cases, err = r.kernelBadInputs(lessons, filepath.Join(dir, "bad-input"))
+	return out, err
+}
+
+// kernelBadInputs runs a copy of the lesson for each bad input that the kernel can run,
+// and reports, on one line, the cell where each failed. The runner's own lines, which
+// report each failure as the check of a broken lesson would, are not shown.
+func (r *testRun) kernelBadInputs(lessons []*lessonNumbers, dir string) (map[string]nbrun.Result, error) {
 	var copies []string
 	caseOf := map[string]string{}
 	for _, l := range lessons {
-		if l.same {
-			executed, _, err := r.executedLesson(l.path)
-			if err != nil {
-				return nil, err
-			}
-			nb, err := readNotebook(filepath.Join(executed, l.name+".ipynb"))
-			if err != nil {
-				return nil, err
-			}
-			out.notebooks[l.name] = nb
-			continue
-		}
-		cp := filepath.Join(dir, "second", l.name+".ipynb")
-		if err := writeCopy(l.path, cp, l.second); err != nil {
-			return nil, err
-		}
-		copies = append(copies, cp)
 		for _, b := range badInputs {
 			if b.lesson != l.name || b.slow {
 				continue
@@ -195,37 +225,33 @@ func (r *testRun) kernelRuns(lessons []*lessonNumbers, dir string) (*kernelOutpu
 			if err != nil {
 				return nil, err
 			}
-			sources := maps(l.second, cell, src)
-			cp := filepath.Join(dir, "bad-input", fmt.Sprintf("%s-%d.ipynb", l.name, len(caseOf)+1))
-			if err := writeCopy(l.path, cp, sources); err != nil {
+			cp := filepath.Join(dir, fmt.Sprintf("%s-%d.ipynb", l.name, len(copies)+1))
+			if err := writeCopy(l.path, cp, maps(l.second, cell, src)); err != nil {
 				return nil, err
 			}
 			copies = append(copies, cp)
 			caseOf[r.p.Rel(cp)] = l.name + ": " + b.name
 		}
 	}
-	fmt.Fprintf(checkout.Out, "recompute: the kernel runs %d lessons with their second numbers and %d bad inputs (which must fail)\n",
-		len(copies)-len(caseOf), len(caseOf))
-	results, err := nbrun.Execute(r.p, r.inst.Jupyter, copies, nbrun.Options{Timeout: r.timeout, SaveDir: filepath.Join(dir, "kernel"), Workers: notebookWorkers})
+	progress := checkout.Out
+	checkout.Out = io.Discard
+	results, err := nbrun.Execute(r.p, r.inst.Jupyter, copies, nbrun.Options{Timeout: r.timeout, Workers: notebookWorkers})
+	checkout.Out = progress
 	if err != nil {
 		return nil, err
 	}
+	cases := map[string]nbrun.Result{}
+	var said []string
 	for _, res := range results {
-		if name, ok := caseOf[res.Name]; ok {
-			out.cases[name] = res
-			continue
-		}
+		cases[caseOf[res.Name]] = res
+		where := "ran without an error"
 		if !res.OK {
-			return nil, fmt.Errorf("the kernel could not run %s with its second numbers: %s", res.Name, res.Message)
+			where = fmt.Sprintf("fails in cell %d", res.Cell)
 		}
-		base := strings.TrimSuffix(filepath.Base(res.Name), ".ipynb")
-		nb, err := readNotebook(filepath.Join(dir, "kernel", base+".ipynb"))
-		if err != nil {
-			return nil, err
-		}
-		out.notebooks[base] = nb
+		said = append(said, fmt.Sprintf("%s %s", caseOf[res.Name], where))
 	}
-	return out, nil
+	fmt.Fprintf(checkout.Out, "recompute: the kernel, given bad input: %s\n", strings.Join(said, "; "))
+	return cases, nil
 }
 
 // maps returns a copy of m with m[k] = v.
