@@ -97,10 +97,26 @@ async function recompute(browser, spec) {
       result.problems.push(`page asked the network for ${req.url()}`);
     }
   });
-  const shot = async (what) => {
-    const file = `${job.screenshots}/recompute-${spec.name}-${what}.png`;
-    await page.screenshot({ path: file, fullPage: true });
-    result.screenshots.push(file);
+  // shots takes two pictures a person can read: the numbers cell with the outputs under
+  // it, and the first chart below it.
+  const shots = async (when) => {
+    const from = Math.min(...Object.keys(spec.second).map(Number));
+    for (const [what, selector] of [['numbers', `textarea.backprop-numbers`], ['chart', '.chainrule-chart']]) {
+      const found = await page.evaluate(({ from, selector }) => {
+        const config = JSON.parse(document.getElementById('backprop-lesson').textContent);
+        const at = config.cells.find((c) => c.index === from);
+        const start = (at.id && document.getElementById(`cell-id=${at.id}`)) || document.querySelectorAll('.jp-Notebook-cell')[from];
+        const el = [...document.querySelectorAll(selector)].find((e) => start.compareDocumentPosition(e) & Node.DOCUMENT_POSITION_FOLLOWING || start.contains(e));
+        if (!el) return false;
+        el.scrollIntoView({ block: 'start' });
+        window.scrollBy(0, -60);
+        return true;
+      }, { from, selector });
+      if (!found) continue;
+      const file = `${job.screenshots}/recompute-${spec.name}-${what}-${when}.png`;
+      await page.screenshot({ path: file });
+      result.screenshots.push(file);
+    }
   };
   try {
     await page.goto(spec.url, { waitUntil: 'load', timeout: 2 * MINUTE });
@@ -114,7 +130,7 @@ async function recompute(browser, spec) {
     result.startup = await page.evaluate(() => window.backpropLive.startup);
     await waitFor(page, 'every chart to draw', () => [...document.querySelectorAll('.chainrule-chart')]
       .every((b) => b.getAttribute('data-drawn') === 'true' || b.querySelector('.chainrule-chart-error')), null, MINUTE);
-    if (spec.shots) await shot('before');
+    if (spec.shots) await shots('before');
     const snapshots = result.cells.filter((c) => c.kind === 'snapshot').map((c) => c.index);
     const before = await page.evaluate(outputTexts);
     result.run = await runCells(page, spec.second, 2 * MINUTE);
@@ -125,7 +141,7 @@ async function recompute(browser, spec) {
     }
     await waitFor(page, 'every redrawn chart to draw', () => [...document.querySelectorAll('.chainrule-chart')]
       .every((b) => b.getAttribute('data-drawn') === 'true' || b.querySelector('.chainrule-chart-error')), null, MINUTE);
-    if (spec.shots) await shot('after');
+    if (spec.shots) await shots('after');
     for (const c of spec.cases || []) await runCase(page, spec, c, result);
   } catch (e) {
     result.problems.push(`could not recompute the page: ${e.message.split('\n')[0]}`);

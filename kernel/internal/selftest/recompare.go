@@ -287,8 +287,8 @@ type lessonReport struct {
 	problems      []string
 }
 
-// compareLesson compares every live cell of the page after its run with the kernel's
-// notebook run with the same numbers.
+// compareLesson compares every live cell below the first numbers cell, as the page shows
+// it after its run, with the kernel's notebook run with the same numbers.
 func compareLesson(kernel *notebook, res pageResult) *lessonReport {
 	rep := &lessonReport{snapshots: map[string][]int{}}
 	for _, p := range res.Problems {
@@ -301,11 +301,17 @@ func compareLesson(kernel *notebook, res pageResult) *lessonReport {
 	if !res.Run.OK && len(res.Problems) == 0 {
 		rep.problems = append(rep.problems, fmt.Sprintf("the page's run stopped at cell %d", res.Run.Failed))
 	}
+	from := -1 // the first numbers cell: the page runs the live cells after it
+	for _, c := range res.Cells {
+		if c.Kind == "numbers" && from < 0 {
+			from = c.Index
+		}
+	}
 	for _, c := range res.Cells {
 		switch {
 		case c.Kind == "snapshot":
 			rep.snapshots[c.Why] = append(rep.snapshots[c.Why], c.Index)
-		case c.Kind != "live":
+		case c.Kind != "live" || c.Index < from: // above the numbers, a live cell keeps its exported outputs
 		case c.Index >= len(kernel.Cells):
 			rep.problems = append(rep.problems, fmt.Sprintf("cell %d: the kernel's notebook has %d cells", c.Index, len(kernel.Cells)))
 		case !slices.Contains(res.Run.Ran, c.Index):

@@ -162,7 +162,7 @@ func TestLessonLine(t *testing.T) {
 	kernel.Cells[15].Outputs, kernel.Cells[17].Outputs = outs["02-chain-rule/15"], outs["02-chain-rule/17"]
 	var res pageResult
 	if err := json.Unmarshal([]byte(`{"name": "02-chain-rule", "ok": true,
-		"cells": [{"index": 2, "kind": "numbers"}, {"index": 7, "kind": "snapshot", "why": "needs the MNIST data"},
+		"cells": [{"index": 1, "kind": "live"}, {"index": 2, "kind": "numbers"}, {"index": 7, "kind": "snapshot", "why": "needs the MNIST data"},
 			{"index": 9, "kind": "snapshot", "why": "needs the MNIST data"}, {"index": 15, "kind": "live"}, {"index": 17, "kind": "live"}],
 		"run": {"ok": true, "ran": [15, 17], "failed": -1, "ms": 123}}`), &res); err != nil {
 		t.Fatal(err)
