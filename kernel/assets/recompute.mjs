@@ -12,7 +12,7 @@
 // of every cell it did not run as they were; after a slow case the page must run again.
 // Output: one JSON line per page:
 //   {"name", "ok", "problems": [...], "cells": [{index, kind, why}], "outputs": {index: [...]},
-//    "run": {ok, ran, failed, ms}, "cases": [{name, failed, ran, timedOut, outputs}],
+//    "run": {ok, ran, failed, ms}, "again": the same run repeated, "cases": [{name, failed, ran, timedOut, outputs}],
 //    "startup": {...}, "screenshots": [...], "seconds"}
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
 import { chromium } from 'playwright-core';
@@ -142,6 +142,7 @@ async function recompute(browser, spec) {
     await waitFor(page, 'every redrawn chart to draw', () => [...document.querySelectorAll('.chainrule-chart')]
       .every((b) => b.getAttribute('data-drawn') === 'true' || b.querySelector('.chainrule-chart-error')), null, MINUTE);
     if (spec.shots) await shots('after');
+    result.again = await runCells(page, spec.second, 2 * MINUTE); // a re-run: the program is warm
     for (const c of spec.cases || []) await runCase(page, spec, c, result);
   } catch (e) {
     result.problems.push(`could not recompute the page: ${e.message.split('\n')[0]}`);

@@ -301,6 +301,9 @@ func compareLesson(kernel *notebook, res pageResult) *lessonReport {
 	if !res.Run.OK && len(res.Problems) == 0 {
 		rep.problems = append(rep.problems, fmt.Sprintf("the page's run stopped at cell %d", res.Run.Failed))
 	}
+	if !res.Again.OK && res.Run.OK && len(res.Problems) == 0 {
+		rep.problems = append(rep.problems, fmt.Sprintf("the page's re-run stopped at cell %d", res.Again.Failed))
+	}
 	from := -1 // the first numbers cell: the page runs the live cells after it
 	for _, c := range res.Cells {
 		if c.Kind == "numbers" && from < 0 {
@@ -366,8 +369,9 @@ func (rep *lessonReport) badInput(res pageResult, kernel map[string]nbrun.Result
 func (rep *lessonReport) ok() bool { return len(rep.problems) == 0 }
 
 // line is the lesson's report line, e.g. "recompute: ok   02-chain-rule  14 outputs equal
-// the kernel's, 3 charts redrawn (0.12 s)", naming its timing and snapshot cells and the
-// bad inputs tried, with each problem on a line of its own.
+// the kernel's, 3 charts redrawn (0.12 s; again 0.08 s)": the first run after the page
+// loaded, then a re-run. It names the timing and snapshot cells and the bad inputs tried,
+// with each problem on a line of its own.
 func (rep *lessonReport) line(res pageResult) string {
 	verdict := "ok  "
 	if !rep.ok() {
@@ -381,7 +385,7 @@ func (rep *lessonReport) line(res pageResult) string {
 	if rep.charts == 1 {
 		charts = "1 chart"
 	}
-	s := fmt.Sprintf("recompute: %s %-34s %s the kernel's, %s redrawn (%.2f s)", verdict, res.Name, equal, charts, res.Run.MS/1000)
+	s := fmt.Sprintf("recompute: %s %-34s %s the kernel's, %s redrawn (%.2f s; again %.2f s)", verdict, res.Name, equal, charts, res.Run.MS/1000, res.Again.MS/1000)
 	if len(rep.timing) > 0 {
 		s += fmt.Sprintf("; timing %s measured in this browser, compared up to the numbers", cellList(rep.timing))
 	}

@@ -275,16 +275,21 @@ type pageResult struct {
 		Kind  string `json:"kind"`
 		Why   string `json:"why"`
 	} `json:"cells"`
-	Outputs map[string][]output `json:"outputs"`
-	Run     struct {
-		OK     bool    `json:"ok"`
-		Ran    []int   `json:"ran"`
-		Failed int     `json:"failed"`
-		MS     float64 `json:"ms"`
-	} `json:"run"`
-	Cases       []pageCase `json:"cases"`
-	Screenshots []string   `json:"screenshots"`
-	Seconds     float64    `json:"seconds"`
+	Outputs     map[string][]output `json:"outputs"`
+	Run         pageRun             `json:"run"`
+	Again       pageRun             `json:"again"` // the same run once more
+	Cases       []pageCase          `json:"cases"`
+	Screenshots []string            `json:"screenshots"`
+	Seconds     float64             `json:"seconds"`
+}
+
+// pageRun is what the page says of one run: the cells it ran, the one that failed (or
+// -1), and how long it took.
+type pageRun struct {
+	OK     bool    `json:"ok"`
+	Ran    []int   `json:"ran"`
+	Failed int     `json:"failed"`
+	MS     float64 `json:"ms"`
 }
 
 // pageCase is how the page took one bad input: the cell where the run failed or was

@@ -164,12 +164,12 @@ func TestLessonLine(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"name": "02-chain-rule", "ok": true,
 		"cells": [{"index": 1, "kind": "live"}, {"index": 2, "kind": "numbers"}, {"index": 7, "kind": "snapshot", "why": "needs the MNIST data"},
 			{"index": 9, "kind": "snapshot", "why": "needs the MNIST data"}, {"index": 15, "kind": "live"}, {"index": 17, "kind": "live"}],
-		"run": {"ok": true, "ran": [15, 17], "failed": -1, "ms": 123}}`), &res); err != nil {
+		"run": {"ok": true, "ran": [15, 17], "failed": -1, "ms": 123}, "again": {"ok": true, "ms": 81}}`), &res); err != nil {
 		t.Fatal(err)
 	}
 	res.Outputs = map[string][]output{"15": outs["02-chain-rule/15"], "17": outs["02-chain-rule/17"]}
 	rep := compareLesson(kernel, res)
-	want := "recompute: ok   02-chain-rule                      2 outputs equal the kernel's, 1 chart redrawn (0.12 s); snapshot cells 7, 9 (needs the MNIST data)\n"
+	want := "recompute: ok   02-chain-rule                      2 outputs equal the kernel's, 1 chart redrawn (0.12 s; again 0.08 s); snapshot cells 7, 9 (needs the MNIST data)\n"
 	if got := rep.line(res); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
