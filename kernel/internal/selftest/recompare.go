@@ -339,9 +339,18 @@ func compareLesson(kernel *notebook, res pageResult) *lessonReport {
 func (rep *lessonReport) badInput(res pageResult, kernel map[string]nbrun.Result) {
 	for _, c := range res.Cases {
 		its, err := items(c.Outputs[strconv.Itoa(c.Failed)])
-		if err != nil || !slices.ContainsFunc(its, func(it item) bool { return it.kind == "error" || strings.HasPrefix(it.text, "error: ") }) {
+		shown := ""
+		for _, it := range its {
+			if it.kind == "error" || strings.HasPrefix(it.text, "error: ") {
+				shown += it.text + "\n"
+			}
+		}
+		if err != nil || shown == "" {
 			rep.problems = append(rep.problems, fmt.Sprintf("%s: cell %d, where the run stopped, shows no error", c.Name, c.Failed))
 			continue
+		}
+		if i := slices.IndexFunc(badInputs, func(b badInput) bool { return b.lesson == res.Name && b.name == c.Name }); i >= 0 && !strings.Contains(shown, badInputs[i].says) {
+			rep.problems = append(rep.problems, fmt.Sprintf("%s: cell %d shows %q, which does not say %q", c.Name, c.Failed, clip(strings.TrimSpace(shown)), badInputs[i].says))
 		}
 		if c.TimedOut {
 			rep.badInputs = append(rep.badInputs, fmt.Sprintf("%s: stopped in cell %d", c.Name, c.Failed))

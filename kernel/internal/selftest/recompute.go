@@ -33,14 +33,15 @@ type lessonNumbers struct {
 type badInput struct {
 	lesson, name string
 	old, new     string
-	slow         bool // runs for ever: the page must stop it after 10 s and stay usable
+	says         string // what the page's error must name
+	slow         bool   // runs for ever: the page must stop it after 10 s and stay usable
 }
 
 var badInputs = []badInput{
-	{lesson: "02-chain-rule", name: "text that is not a number", old: "w     = 1.4", new: "w     = abc"},
-	{lesson: "05-many-neurons", name: "NaN", old: "{{0.5, -0.8}", new: "{{math.NaN(), -0.8}"},
-	{lesson: "05-many-neurons", name: "a value the lesson rejects", old: "focusJ = 0", new: "focusJ = 7"},
-	{lesson: "08-why-backprop-is-fast", name: "a run over 10 s", old: "{400, 16, 16, 10}", new: "{784, 2000, 2000, 10}", slow: true},
+	{lesson: "02-chain-rule", name: "text that is not a number", old: "w     = 1.4", new: "w     = abc", says: `"abc" is not a number`},
+	{lesson: "05-many-neurons", name: "NaN", old: "{{0.5, -0.8}", new: "{{math.NaN(), -0.8}", says: "w[0][0] = NaN"},
+	{lesson: "05-many-neurons", name: "a value the lesson rejects", old: "focusJ = 0", new: "focusJ = 7", says: "focusJ = 7: layer L has neurons 0 … 2"},
+	{lesson: "08-why-backprop-is-fast", name: "a run over 10 s", old: "{400, 16, 16, 10}", new: "{784, 2000, 2000, 10}", says: "10 s", slow: true},
 }
 
 // readNumbers reads a lesson's numbers cells; a lesson without one gives nil.
