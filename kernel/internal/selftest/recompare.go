@@ -282,14 +282,17 @@ func clip(s string) string {
 type lessonReport struct {
 	equal, charts int
 	timing        []int
+	unchanged     []int            // live cells the page did not run: they use none of the numbers
 	snapshots     map[string][]int // why → cells
 	badInputs     []string         // how each bad input was shown
 	problems      []string
 }
 
 // compareLesson compares every live cell below the first numbers cell, as the page shows
-// it after its run, with the kernel's notebook run with the same numbers.
-func compareLesson(kernel *notebook, res pageResult) *lessonReport {
+// it after its run, with the kernel's notebook run with the same numbers. A live cell the
+// page did not run (its code uses none of the numbers) keeps the outputs it was exported
+// with, from first, the lesson's run for export: those must equal the kernel's too.
+func compareLesson(kernel, first *notebook, res pageResult) *lessonReport {
 	rep := &lessonReport{snapshots: map[string][]int{}}
 	for _, p := range res.Problems {
 		rep.problems = append(rep.problems, "page: "+p)
@@ -318,7 +321,7 @@ func compareLesson(kernel *notebook, res pageResult) *lessonReport {
 		case c.Index >= len(kernel.Cells):
 			rep.problems = append(rep.problems, fmt.Sprintf("cell %d: the kernel's notebook has %d cells", c.Index, len(kernel.Cells)))
 		case !slices.Contains(res.Run.Ran, c.Index):
-			rep.problems = append(rep.problems, fmt.Sprintf("cell %d did not run in the page", c.Index))
+			rep.kept(c.Index, kernel, first)
 		default:
 			cr := compareCell(c.Index, kernel.Cells[c.Index].Outputs, res.Outputs[strconv.Itoa(c.Index)])
 			rep.equal, rep.charts = rep.equal+cr.equal, rep.charts+cr.charts
@@ -331,6 +334,21 @@ func compareLesson(kernel *notebook, res pageResult) *lessonReport {
 		}
 	}
 	return rep
+}
+
+// kept judges a live cell that the page did not run: its exported outputs must be the
+// kernel's with the second numbers, that is, they do not depend on the numbers.
+func (rep *lessonReport) kept(index int, kernel, first *notebook) {
+	if first == nil || index >= len(first.Cells) {
+		rep.problems = append(rep.problems, fmt.Sprintf("cell %d did not run in the page, and its exported outputs are missing", index))
+		return
+	}
+	cr := compareCell(index, kernel.Cells[index].Outputs, first.Cells[index].Outputs)
+	if cr.problem != "" {
+		rep.problems = append(rep.problems, fmt.Sprintf("cell %d did not run in the page, yet the kernel's outputs change with the numbers: %s", index, cr.problem))
+		return
+	}
+	rep.unchanged = append(rep.unchanged, index)
 }
 
 // badInput judges how the page showed each bad input: the run fails (or, for a slow
@@ -395,6 +413,9 @@ func (rep *lessonReport) line(res pageResult) string {
 		charts = "1 chart"
 	}
 	s := fmt.Sprintf("recompute: %s %-34s %s the kernel's, %s redrawn (%.2f s; again %.2f s)", verdict, res.Name, equal, charts, res.Run.MS/1000, res.Again.MS/1000)
+	if len(rep.unchanged) > 0 {
+		s += fmt.Sprintf("; %s not re-run (no numbers used; as exported, equal to the kernel's)", cellList(rep.unchanged))
+	}
 	if len(rep.timing) > 0 {
 		s += fmt.Sprintf("; timing %s measured in this browser, compared up to the numbers", cellList(rep.timing))
 	}

@@ -144,7 +144,7 @@ func (r *testRun) recompute() error {
 	}
 	var failed []string
 	for _, res := range pages {
-		rep := compareLesson(kernel.notebooks[res.Name], res)
+		rep := compareLesson(kernel.notebooks[res.Name], kernel.first[res.Name], res)
 		rep.badInput(res, kernel.cases)
 		fmt.Fprint(checkout.Out, rep.line(res))
 		if !rep.ok() {
@@ -164,30 +164,32 @@ func (r *testRun) recompute() error {
 // numbers, and, for each bad input, the result of running it.
 type kernelOutputs struct {
 	notebooks map[string]*notebook
+	first     map[string]*notebook    // each lesson as it ran for export: the outputs its page starts with
 	cases     map[string]nbrun.Result // by lesson + ": " + bad input's name
 }
 
 // kernelRuns runs, in the real kernel, a copy of each lesson with its second numbers and
 // a copy for each bad input (except the slow one), all under dir, never in notebooks/.
 func (r *testRun) kernelRuns(lessons []*lessonNumbers, dir string) (*kernelOutputs, error) {
-	out := &kernelOutputs{notebooks: map[string]*notebook{}}
+	out := &kernelOutputs{notebooks: map[string]*notebook{}, first: map[string]*notebook{}}
 	var copies []string
 	for _, l := range lessons {
-		if !l.same {
-			cp := filepath.Join(dir, "second", l.name+".ipynb")
-			if err := writeCopy(l.path, cp, l.second); err != nil {
-				return nil, err
-			}
-			copies = append(copies, cp)
-			continue
-		}
-		executed, _, err := r.executedLesson(l.path) // the numbers are the lesson's own: its first run serves
+		executed, _, err := r.executedLesson(l.path)
 		if err != nil {
 			return nil, err
 		}
-		if out.notebooks[l.name], err = readNotebook(filepath.Join(executed, l.name+".ipynb")); err != nil {
+		if out.first[l.name], err = readNotebook(filepath.Join(executed, l.name+".ipynb")); err != nil {
 			return nil, err
 		}
+		if l.same { // the numbers are the lesson's own: its first run serves
+			out.notebooks[l.name] = out.first[l.name]
+			continue
+		}
+		cp := filepath.Join(dir, "second", l.name+".ipynb")
+		if err := writeCopy(l.path, cp, l.second); err != nil {
+			return nil, err
+		}
+		copies = append(copies, cp)
 	}
 	fmt.Fprintf(checkout.Out, "recompute: the kernel runs %d lessons with their second numbers\n", len(copies))
 	saved := filepath.Join(dir, "kernel")
