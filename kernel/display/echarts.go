@@ -161,7 +161,7 @@ func (c *Chart) Show() {
 		return
 	}
 	svg := ""
-	if InNotebook() {
+	if InNotebook() && pictures {
 		svg = c.picture()
 	}
 	send(c.mimeData(opt, svg))

@@ -1,9 +1,9 @@
 package display
 
-import "os"
-
-// exit ends the cell's program; a test replaces it.
-var exit = os.Exit
+// Exit is what Stop panics with in an exported page, where the cell is a function
+// of a program that must go on (see page.go): the page's runner (kernel/pagerun)
+// recovers it and ends the cell with exit status Code.
+type Exit struct{ Code int }
 
 // Stop ends the cell when err is not nil: it shows err in a red box and exits
 // with status 1, so that the notebook (and `kernel check`) sees the cell fail
