@@ -46,6 +46,7 @@ var testSteps = []testStep{
 	{"unit", "go test ./...", func(r *testRun) error { return r.goCmd("test", "./...") }},
 	{"notebooks", "check and export notebooks/", (*testRun).checkAndExport},
 	{"offline", "browser: exported lessons, offline", (*testRun).offline},
+	{"recompute", "browser: exported lessons recompute as the kernel does", (*testRun).recompute},
 	{"pictures", "browser: chart pictures where scripts cannot draw", (*testRun).pictures},
 	{"live", "browser: every lesson run live in Jupyter", (*testRun).live},
 	{"classroom", "classroom", (*testRun).classroom},
