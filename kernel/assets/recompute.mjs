@@ -47,18 +47,31 @@ function outputTexts() {
   return texts;
 }
 
-// runCells sets each numbers cell's source and runs from the first; it resolves to the
-// run's report once the page is no longer busy.
+// runCells sets each numbers cell's source, then runs from each of them in order, as a
+// learner who edits them all presses Run in each (a run re-runs only the cells that use
+// that cell's numbers). It resolves to the runs together: every cell they ran, the first
+// that failed (or -1), and their time.
 async function runCells(page, sources, timeout) {
-  const from = Math.min(...Object.keys(sources).map(Number));
-  const runs = await page.evaluate(() => window.backpropLive.runs);
-  await page.evaluate(({ sources, from }) => {
+  const cells = Object.keys(sources).map(Number).sort((a, b) => a - b);
+  await page.evaluate((sources) => {
     for (const [i, s] of Object.entries(sources)) window.backpropLive.setSource(Number(i), s);
-    window.backpropLive.run(from);
-  }, { sources, from });
-  await waitFor(page, `the run from cell ${from} to finish`,
-    (runs) => window.backpropLive.runs > runs && !window.backpropLive.busy, runs, timeout);
-  return page.evaluate(() => window.backpropLive.lastRun);
+  }, sources);
+  const all = { ok: true, ran: [], failed: -1, ms: 0, timedOut: false };
+  for (const from of cells) {
+    const runs = await page.evaluate(() => window.backpropLive.runs);
+    await page.evaluate((from) => { window.backpropLive.run(from); }, from);
+    await waitFor(page, `the run from cell ${from} to finish`,
+      (runs) => window.backpropLive.runs > runs && !window.backpropLive.busy, runs, timeout);
+    const run = await page.evaluate(() => window.backpropLive.lastRun);
+    all.ran.push(...run.ran.filter((i) => !all.ran.includes(i)));
+    all.ms += run.ms;
+    all.timedOut = all.timedOut || !!run.timedOut;
+    if (!run.ok) {
+      Object.assign(all, { ok: false, failed: run.failed });
+      break;
+    }
+  }
+  return all;
 }
 
 const outputs = (page) => page.evaluate(() => JSON.parse(JSON.stringify(window.backpropLive.outputs)));

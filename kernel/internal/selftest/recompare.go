@@ -397,7 +397,7 @@ func (rep *lessonReport) ok() bool { return len(rep.problems) == 0 }
 
 // line is the lesson's report line, e.g. "recompute: ok   02-chain-rule  14 outputs equal
 // the kernel's, 3 charts redrawn (0.12 s; again 0.08 s)": the first run after the page
-// loaded, then a re-run. It names the timing and snapshot cells and the bad inputs tried,
+// loaded (from each numbers cell, the times added up), then a re-run. It names the timing and snapshot cells and the bad inputs tried,
 // with each problem on a line of its own.
 func (rep *lessonReport) line(res pageResult) string {
 	verdict := "ok  "
