@@ -29,6 +29,19 @@ async function waitFor(page, what, fn, arg, timeout) {
   }
 }
 
+// drawEveryChart scrolls to each chart in turn, as a reader does, and waits for it to be
+// drawn: the page draws a redrawn chart when it comes near the window.
+async function drawEveryChart(page, what) {
+  const count = await page.evaluate(() => document.querySelectorAll('.chainrule-chart').length);
+  for (let i = 0; i < count; i++) {
+    await page.evaluate((i) => document.querySelectorAll('.chainrule-chart')[i].scrollIntoView({ block: 'center' }), i);
+    await waitFor(page, `${what} chart ${i + 1} of ${count} to draw once scrolled to`, (i) => {
+      const b = document.querySelectorAll('.chainrule-chart')[i];
+      return b.getAttribute('data-drawn') === 'true' || b.querySelector('.chainrule-chart-error');
+    }, i, MINUTE);
+  }
+}
+
 // outputTexts returns, for every cell with an output area, the text it shows without
 // the page's notes (snapshot, not re-run): what a reader sees of each output.
 function outputTexts() {
@@ -152,8 +165,7 @@ async function recompute(browser, spec) {
     for (const i of snapshots) {
       if (before[i] !== after[i]) result.problems.push(`snapshot cell ${i} changed its outputs`);
     }
-    await waitFor(page, 'every redrawn chart to draw', () => [...document.querySelectorAll('.chainrule-chart')]
-      .every((b) => b.getAttribute('data-drawn') === 'true' || b.querySelector('.chainrule-chart-error')), null, MINUTE);
+    await drawEveryChart(page, 'redrawn');
     if (spec.shots) await shots('after');
     result.again = await runCells(page, spec.second, 2 * MINUTE); // a re-run: the program is warm
     for (const c of spec.cases || []) await runCase(page, spec, c, result);

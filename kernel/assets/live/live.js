@@ -26,7 +26,7 @@
 
   const CSS = `
 .backprop-editor textarea { width: 100%; box-sizing: border-box; padding: 6px 8px; border: 1px solid #7a9cc6; border-radius: 3px;
-  background: #fbfdff; color: #111; font: 13px/1.45 var(--jp-code-font-family, monospace); resize: vertical; }
+  background: #fbfdff; color: #111; font: 13px/1.45 var(--jp-code-font-family, monospace); tab-size: 4; resize: vertical; }
 .backprop-bar { display: flex; gap: .8em; align-items: center; margin: .35em 0; font: 13px sans-serif; color: #333; }
 .backprop-run { font: 600 13px sans-serif; padding: .3em 1.2em; border: 1px solid #1a5fb4; border-radius: 3px;
   background: #1a5fb4; color: #fff; cursor: pointer; }
