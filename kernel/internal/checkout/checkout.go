@@ -26,7 +26,7 @@ func Find(dir string) (*Checkout, error) {
 		return nil, err
 	}
 	for d := abs; ; d = filepath.Dir(d) {
-		if moduleOf(filepath.Join(d, "go.mod")) == ModulePath {
+		if GoModLine(filepath.Join(d, "go.mod"), "module") == ModulePath {
 			return &Checkout{Root: d}, nil
 		}
 		if filepath.Dir(d) == d {
@@ -35,8 +35,9 @@ func Find(dir string) (*Checkout, error) {
 	}
 }
 
-// moduleOf returns the module path declared by the go.mod file at path, or "".
-func moduleOf(path string) string {
+// GoModLine returns the value of the go.mod file's first `directive value` line (the
+// module path for "module", the Go version for "go"), or "" when there is none.
+func GoModLine(path, directive string) string {
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
@@ -44,7 +45,7 @@ func moduleOf(path string) string {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "module "); ok {
+		if rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), directive+" "); ok {
 			return strings.Trim(strings.TrimSpace(rest), `"`)
 		}
 	}

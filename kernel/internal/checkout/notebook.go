@@ -25,6 +25,9 @@ type Cell struct {
 	RawSource      json.RawMessage `json:"source"`
 	Outputs        []any           `json:"outputs"`
 	ExecutionCount *int            `json:"execution_count"`
+	Metadata       struct {
+		Tags []string `json:"tags"`
+	} `json:"metadata"`
 }
 
 // Source returns the cell's text; .ipynb stores it as a string or a list of lines.

@@ -1,7 +1,6 @@
 package live
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"go/parser"
@@ -174,18 +173,10 @@ func (b *builder) writeModule() error {
 	return os.WriteFile(filepath.Join(b.dir, "go.work"), []byte(work), 0o644)
 }
 
-// goLine returns the go version a go.mod declares.
+// goLine returns the go version a go.mod declares (1.24 when it says none).
 func goLine(path string) string {
-	f, err := os.Open(path)
-	if err != nil {
-		return "1.24"
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), "go "); ok {
-			return strings.TrimSpace(v)
-		}
+	if v := checkout.GoModLine(path, "go"); v != "" {
+		return v
 	}
 	return "1.24"
 }

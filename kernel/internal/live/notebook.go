@@ -1,12 +1,10 @@
 package live
 
 import (
-	"encoding/json"
 	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -15,15 +13,6 @@ import (
 
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 )
-
-// nbCell is one notebook cell as the generator reads it: its kind, source and tags.
-type nbCell struct {
-	Type     string          `json:"cell_type"`
-	Source   json.RawMessage `json:"source"`
-	Metadata struct {
-		Tags []string `json:"tags"`
-	} `json:"metadata"`
-}
 
 // importSpec is one import of a cell or of a generated file.
 type importSpec struct{ name, path string }
@@ -81,20 +70,16 @@ func (c *codeCell) where() string {
 
 // readLesson reads a notebook and splits and parses its code cells.
 func readLesson(path string) (*lesson, error) {
-	raw, err := os.ReadFile(path)
+	nb, err := checkout.ReadNotebook(path)
 	if err != nil {
 		return nil, err
-	}
-	var nb struct{ Cells []nbCell }
-	if err := json.Unmarshal(raw, &nb); err != nil {
-		return nil, fmt.Errorf("%s is not valid notebook JSON: %w", path, err)
 	}
 	name := strings.TrimSuffix(filepath.Base(path), ".ipynb")
 	l := &lesson{name: name, pkg: packageName(name)}
 	for i, nc := range nb.Cells {
 		kind := "markdown"
 		if nc.Type == "code" {
-			src := checkout.Cell{RawSource: nc.Source}.Source()
+			src := nc.Source()
 			c, err := splitCell(i, src, slices.Contains(nc.Metadata.Tags, "numbers"))
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", name, err)
