@@ -34,6 +34,7 @@
 .backprop-note { font: 12px sans-serif; padding: 2px 8px; margin: 2px 0 4px; border-left: 3px solid; }
 .backprop-snapshot { color: #4d3d00; background: #fff7d6; border-color: #c9a400; }
 .backprop-stale { color: #6b1a1a; background: #fdecea; border-color: #c33; }
+.backprop-timing { color: #1c3d5a; background: #eaf2fb; border-color: #1a5fb4; }
 @media print { .backprop-bar { display: none; } }
 `;
 
@@ -126,6 +127,13 @@
   }
 
   // note puts a line above the cell's outputs (kind: snapshot or stale).
+  // A cell that prints a duration timed itself: in the page, that is this browser's time.
+  const DURATION = /\d(\.\d+)?([eE][-+]?\d+)?\s?(ns|µs|μs|us|ms|s)\b/;
+  const TIMING_NOTE = 'Measured in this browser, by the lesson\'s Go code compiled to WebAssembly: the kernel\'s times differ.';
+  function printsDuration(index) {
+    return (live.outputs[index] || []).some((o) => o.output_type === 'stream' && DURATION.test(o.text));
+  }
+
   function note(index, kind, text) {
     const area = outputArea(index);
     let el = area.querySelector(':scope > .backprop-note');
@@ -339,8 +347,9 @@
           addOutput(current, { output_type: 'stream', name: m.name, text: m.text });
         } else if (m.type === 'display') {
           addOutput(current, { output_type: 'display_data', data: m.data, metadata: {} });
-        } else if (m.type === 'cellEnd' && m.error) {
-          addOutput(m.index, { output_type: 'error', ...m.error });
+        } else if (m.type === 'cellEnd') {
+          if (m.error) addOutput(m.index, { output_type: 'error', ...m.error });
+          if (printsDuration(m.index)) note(m.index, 'timing', TIMING_NOTE);
         } else if (m.type === 'done' || m.type === 'exit') {
           clearTimeout(timer);
           const r = finish(m.result || { ok: false, cell: current, error: { ename: 'exit', evalue: 'the page\'s Go program ended' } }, ran);
