@@ -297,7 +297,8 @@ func checkSite(t *testing.T, dir string, pages []Page) {
 
 // checkPages checks the exported pages in dir: none refers to the network or the disk,
 // each loads its scripts once (inlined when single, else linked from assets/): the
-// libraries and the page runtime, and for numbers.html the program and its worker; and
+// libraries and the page runtime, and for the lessons with a numbers cell (numbers.html,
+// 00-welcome.html) the program and its worker; and
 // chart.html keeps its four charts in order.
 func checkPages(t *testing.T, dir string, pages []Page, single bool) {
 	t.Helper()
@@ -311,7 +312,7 @@ func checkPages(t *testing.T, dir string, pages []Page, single bool) {
 			t.Errorf("%s refers to %q", pg.File, ref)
 		}
 		scripts := len(nodeAssets) + 1
-		if pg.File == "numbers.html" {
+		if pg.File == "numbers.html" || pg.File == "00-welcome.html" {
 			scripts += 2
 		}
 		inlined, linked := strings.Count(page, "(function (define, exports, module)"), strings.Count(page, `<script src="assets/`)
