@@ -8,19 +8,24 @@ import (
 )
 
 // Notebook is the part of the .ipynb format the command reads: the kernel a
-// notebook names and its cells.
+// notebook names, the lesson's one-line summary (for the exported site's index) and
+// its cells.
 type Notebook struct {
 	NBFormat int `json:"nbformat"`
 	Metadata struct {
 		Kernelspec struct {
 			Name string `json:"name"`
 		} `json:"kernelspec"`
+		Backprop struct {
+			Summary string `json:"summary"`
+		} `json:"backprop"`
 	} `json:"metadata"`
 	Cells []Cell `json:"cells"`
 }
 
-// Cell is one cell of a notebook.
+// Cell is one cell of a notebook; ID names its element in nbconvert's page ("cell-id=ID").
 type Cell struct {
+	ID             string          `json:"id"`
 	Type           string          `json:"cell_type"`
 	RawSource      json.RawMessage `json:"source"`
 	Outputs        []any           `json:"outputs"`

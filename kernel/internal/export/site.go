@@ -1,7 +1,6 @@
 package export
 
 import (
-	"encoding/json"
 	"fmt"
 	"html"
 	"os"
@@ -28,23 +27,9 @@ type lessonCell struct {
 // readLesson reads a notebook's cells and its summary: the notebook's metadata
 // backprop.summary, else the first sentence of its first paragraph.
 func readLesson(path string) (*lesson, error) {
-	raw, err := os.ReadFile(path)
+	nb, err := checkout.ReadNotebook(path)
 	if err != nil {
 		return nil, err
-	}
-	var nb struct {
-		Metadata struct {
-			Backprop struct {
-				Summary string `json:"summary"`
-			} `json:"backprop"`
-		} `json:"metadata"`
-		Cells []struct {
-			checkout.Cell
-			ID string `json:"id"`
-		} `json:"cells"`
-	}
-	if err := json.Unmarshal(raw, &nb); err != nil {
-		return nil, fmt.Errorf("%s is not valid notebook JSON: %w", path, err)
 	}
 	l := &lesson{name: strings.TrimSuffix(filepath.Base(path), ".ipynb"), summary: strings.TrimSpace(nb.Metadata.Backprop.Summary)}
 	for _, c := range nb.Cells {
