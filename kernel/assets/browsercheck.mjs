@@ -18,20 +18,11 @@
 //   {"name", "ok", "problems": [...], "charts", "formulas", "sliders", "screenshots": [...], "seconds",
 //    "phases": [{"name", "seconds"}, ...]} (where the page's time went, in order).
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
-import { chromium } from 'playwright-core';
+import { launch, waitFor } from './chromium.mjs';
 import { pageChecks, pictureStates, pictureProblems } from './pagecheck.mjs';
 
 const job = JSON.parse(process.argv[2]);
 const MINUTE = 60000;
-
-// waitFor polls fn in the page until it returns a truthy value, or fails naming what.
-async function waitFor(page, what, fn, arg, timeout) {
-  try {
-    return await page.waitForFunction(fn, arg, { timeout, polling: 250 });
-  } catch (e) {
-    throw new Error(`${what} did not happen within ${Math.round(timeout / 1000)} s`);
-  }
-}
 
 // ---- JupyterLab and Notebook 7, through the app the page exposes (window.jupyterapp) ----
 
@@ -402,10 +393,6 @@ async function checkPage(browser, spec) {
   return result;
 }
 
-const browser = await chromium.launch({
-  executablePath: job.chromium,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await launch(job.chromium);
 for (const spec of job.pages) console.log(JSON.stringify(await checkPage(browser, spec)));
 await browser.close();

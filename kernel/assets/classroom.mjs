@@ -11,7 +11,7 @@
 //      no longer on the list), "admin", "students": the names the admin page lists}
 // Output: one JSON line per check: {"check", "ok", "problems": [...], ...figures}.
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
-import { chromium } from 'playwright-core';
+import { launch } from './chromium.mjs';
 
 const job = JSON.parse(process.argv[2]);
 const limit = job.limitMs || 600000;
@@ -196,11 +196,7 @@ const shot = async (page, name) => {
 const firstLine = (e) => e.message.split('\n')[0];
 const stem = (file) => file.replace('.ipynb', '');
 
-const browser = await chromium.launch({
-  executablePath: job.chromium,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await launch(job.chromium);
 // Every user has a browser context of their own; a self-signed certificate is accepted
 // (the Go side checks the one the hub serves against the certificate it was given).
 const newContext = () => browser.newContext({ viewport: { width: 1200, height: 900 }, ignoreHTTPSErrors: true });

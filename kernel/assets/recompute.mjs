@@ -15,19 +15,10 @@
 //    "run": {ok, ran, failed, ms}, "again": the same run repeated, "cases": [{name, failed, ran, timedOut, outputs}],
 //    "startup": {...}, "screenshots": [...], "seconds"}
 // Every wait is for a condition, with a generous limit and a message naming what never happened.
-import { chromium } from 'playwright-core';
+import { launch, waitFor } from './chromium.mjs';
 
 const job = JSON.parse(process.argv[2]);
 const MINUTE = 60000;
-
-// waitFor polls fn in the page until it returns a truthy value, or fails naming what.
-async function waitFor(page, what, fn, arg, timeout) {
-  try {
-    return await page.waitForFunction(fn, arg, { timeout, polling: 100 });
-  } catch (e) {
-    throw new Error(`${what} did not happen within ${Math.round(timeout / 1000)} s`);
-  }
-}
 
 // drawEveryChart scrolls to each chart in turn, as a reader does, and waits for it to be
 // drawn: the page draws a redrawn chart when it comes near the window.
@@ -178,10 +169,6 @@ async function recompute(browser, spec) {
   return result;
 }
 
-const browser = await chromium.launch({
-  executablePath: job.chromium,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-    '--disable-sync', '--no-first-run', '--disable-quic'],
-});
+const browser = await launch(job.chromium);
 for (const spec of job.pages) console.log(JSON.stringify(await recompute(browser, spec)));
 await browser.close();
