@@ -70,11 +70,7 @@ const cellGoFlags = "'-ldflags=-s -w'"
 // second per cell; offline it fails), and to GOFLAGS=cellGoFlags; owner is the checkout
 // the kernelspec serves.
 func NewKernelspec(argv, before, after []string, env map[string]string, owner string) (*Kernelspec, error) {
-	goBin, err := exec.LookPath("go")
-	if err != nil {
-		return nil, fmt.Errorf("the go command is not on PATH: %w", err)
-	}
-	goBin, err = filepath.Abs(goBin)
+	goBin, err := realGo()
 	if err != nil {
 		return nil, err
 	}
@@ -91,10 +87,24 @@ func NewKernelspec(argv, before, after []string, env map[string]string, owner st
 	return spec, nil
 }
 
+// realGo returns the absolute path of the go command on PATH.
+func realGo() (string, error) {
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		return "", fmt.Errorf("the go command is not on PATH: %w", err)
+	}
+	return filepath.Abs(goBin)
+}
+
 // kernelspecFor returns the kernel.json that runs this checkout's gonb with
-// -go_work pointing at the checkout, goimports, gopls and go on the kernel's PATH,
-// and GoNB's log in .kernel/logs/gonb.log.
+// -go_work pointing at the checkout, goimports, gopls and kernelgo (as go, in front of
+// the real go, which RealGoEnv names) on the kernel's PATH, and GoNB's log in
+// .kernel/logs/gonb.log.
 func kernelspecFor(p *checkout.Checkout) (*Kernelspec, error) {
+	goBin, err := realGo()
+	if err != nil {
+		return nil, err
+	}
 	argv := []string{
 		filepath.Join(p.BinDir(), "gonb"),
 		"--kernel", "{connection_file}",
@@ -107,7 +117,8 @@ func kernelspecFor(p *checkout.Checkout) (*Kernelspec, error) {
 		display.CheckoutEnv: p.Root, // charts load ECharts from the checkout
 		// GoNB compiles cells in a folder under TMPDIR, after `go work init` there;
 		// a go.work left in /tmp by anything else would make that fail.
-		"TMPDIR": p.TmpDir(),
+		"TMPDIR":  p.TmpDir(),
+		RealGoEnv: goBin,
 	}, p.Root)
 }
 

@@ -144,7 +144,8 @@ func setup(ctx context.Context, p *checkout.Checkout, background bool) (*Install
 	ctx, cancel := context.WithCancel(ctx)
 	err = together(
 		func() error {
-			if err := buildTools(p, stamp); err != nil {
+			err := together(func() error { return buildTools(p, stamp) }, func() error { return buildKernelGo(p, stamp) })
+			if err != nil {
 				return err
 			}
 			inst.Gopls = inBackground(func() error { return buildGopls(ctx, p, stamp, background) })

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -54,6 +55,9 @@ func TestKernelspecWritten(t *testing.T) {
 	}
 	if spec.Env["GOFLAGS"] != cellGoFlags {
 		t.Errorf("kernel GOFLAGS = %q, want %q", spec.Env["GOFLAGS"], cellGoFlags)
+	}
+	if real, err := realGo(); err != nil || spec.Env[RealGoEnv] != real || !filepath.IsAbs(real) {
+		t.Errorf("kernel env %s = %q, want the real go command's absolute path %q (%v)", RealGoEnv, spec.Env[RealGoEnv], real, err)
 	}
 	if spec.Env["BACKPROP_CHECKOUT"] != p.Root {
 		t.Errorf("kernel env BACKPROP_CHECKOUT = %q, want %q", spec.Env["BACKPROP_CHECKOUT"], p.Root)
@@ -232,7 +236,7 @@ func TestSecondSetupDoesNoWork(t *testing.T) {
 	if !before.ModTime().Equal(after.ModTime()) {
 		t.Error("setup rebuilt the tools although nothing changed")
 	}
-	for _, what := range []string{"kernel binaries (gonb, goimports)", "gopls (code completion)", "kernelspec gonb-backprop", "front-end assets (npm ci)"} {
+	for _, what := range []string{"kernel binaries (gonb, goimports)", "go command for cells", "gopls (code completion)", "kernelspec gonb-backprop", "front-end assets (npm ci)"} {
 		if !strings.Contains(log.String(), fmt.Sprintf("setup: %-34s up to date\n", what)) {
 			t.Errorf("setup output does not say %s is up to date:\n%s", what, log)
 		}
@@ -311,4 +315,40 @@ func TestNewKernelspecPutsGoBetweenTheGivenFolders(t *testing.T) {
 	if spec.Env["GOPROXY"] != "off" || spec.Env["TMPDIR"] != "/tmp/k" || spec.Metadata[OwnerKey] != "/checkout" || spec.DisplayName != DisplayName {
 		t.Errorf("spec = %+v", spec)
 	}
+}
+
+// TestKernelGoStandsFirstOnTheKernelsPath: after setup, the go that the kernel's PATH
+// finds first is kernelgo, and through it the real go answers as itself.
+func TestKernelGoStandsFirstOnTheKernelsPath(t *testing.T) {
+	p := testkit.Checkout(t)
+	_, err := Installed(p)
+	testkit.Require(t, err)
+	spec, err := kernelspecFor(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := strings.Split(spec.Env["PATH"], string(os.PathListSeparator))[0]
+	cmd := exec.Command(filepath.Join(first, "go"), "env", "GOROOT")
+	cmd.Env = append(os.Environ(), RealGoEnv+"="+spec.Env[RealGoEnv])
+	got, err := cmd.Output()
+	want, _ := exec.Command(spec.Env[RealGoEnv], "env", "GOROOT").Output()
+	if err != nil || len(want) == 0 || string(got) != string(want) {
+		t.Errorf("go env GOROOT through %s/go = %q, %v; the real go says %q", first, got, err, want)
+	}
+	stamp, err := kernelGoStamp(p, mustToolsStamp(t, p))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old, _ := os.ReadFile(filepath.Join(p.BinDir(), ".stamp-go")); string(old) != stamp {
+		t.Errorf("kernelgo's stamp %q is not the stamp of its source %q", old, stamp)
+	}
+}
+
+func mustToolsStamp(t *testing.T, p *checkout.Checkout) string {
+	t.Helper()
+	stamp, err := ToolsStamp(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return stamp
 }

@@ -176,3 +176,20 @@ func environHas(pid int, entry string) bool {
 	}
 	return false
 }
+
+// TestCellImportsAModuleOutsideTheWorkspace: the kernel's go answers GoNB's `go get`
+// itself only when a cell imports nothing from outside its workspace. A cell that
+// imports golang.org/x/mod/semver (not this checkout's module) still builds and runs
+// (semver orders v1.2.0 before v1.10.0, which a comparison of strings would not), and
+// a cell importing a module that exists nowhere fails in GoNB's `go get` (with its
+// hint about go.work), as it does without the kernel's go, not later in `go build`.
+func TestCellImportsAModuleOutsideTheWorkspace(t *testing.T) {
+	res, log := checkOne(t, filepath.Join("testdata", "outside.ipynb"), time.Minute)
+	if !res.OK || !strings.Contains(res.Printed, "semver.Compare: -1") {
+		t.Errorf("the cell importing golang.org/x/mod/semver: ok=%v, printed %q\n%s", res.OK, res.Printed, log)
+	}
+	res, log = checkOne(t, filepath.Join("testdata", "nowhere.ipynb"), time.Minute)
+	if res.OK || res.CodeCell != 1 || !strings.Contains(res.Output, "'go.mod' replace clauses") || strings.Contains(res.Output, "go build") {
+		t.Errorf("the cell importing example.com/nowhere: ok=%v, code cell %d, output:\n%s\n%s", res.OK, res.CodeCell, res.Output, log)
+	}
+}

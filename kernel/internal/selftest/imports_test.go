@@ -24,6 +24,7 @@ var allowedImports = map[string][]string{
 	"kernel":                   {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/server", "kernel/internal/nbrun", "kernel/internal/export", "kernel/internal/class", "kernel/internal/selftest"},
 	"kernel/internal/checkout": {},
 	"kernel/internal/procs":    {},
+	"kernel/internal/kernelgo": {}, // a command of its own: the go on the kernel's PATH
 	"kernel/internal/install":  {"kernel/internal/checkout", "kernel/internal/procs", "kernel/display"},
 	"kernel/internal/server":   {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/procs"},
 	"kernel/internal/nbrun":    {"kernel/internal/checkout", "kernel/internal/install"},
