@@ -3,7 +3,7 @@
 // Used by `go run ./kernel test`. Input: one JSON argument
 //   {"chromium": path, "screenshots": dir, "pages": [page, ...]}
 // where a page is
-//   {"name", "url", "offline", "noScript", "serve", "print", "origin", "frontEnd", "scenario", "settings", "viewport", "ignore"}
+//   {"name", "url", "offline", "noScript", "serve", "print", "origin", "frontEnd", "scenarios", "settings", "viewport", "ignore"}
 // offline:  the browser context has no network at all (exported pages opened from disk);
 // noScript: JavaScript is disabled (GitHub and nbviewer without scripts);
 // serve:    a file served at url; every other URL answers 404 (VS Code's ECharts);
@@ -11,7 +11,7 @@
 // origin:   only requests to this origin are allowed, others fail the check (live Jupyter);
 // frontEnd: "" (a static page), "lab", "notebook7" or "classic": the page is a notebook
 //           that is run with Run All before it is checked;
-// scenario: what else to prove on a live page (see scenarios below);
+// scenarios: what else to prove on the page, in this order (see scenarios below);
 // settings: JupyterLab settings to store through the server's API before the page opens;
 // ignore:   regular expressions for problems that belong to Jupyter itself, not the lesson.
 // Output: one JSON line per page:
@@ -23,6 +23,9 @@ import { pageChecks, pictureStates, pictureProblems } from './pagecheck.mjs';
 
 const job = JSON.parse(process.argv[2]);
 const MINUTE = 60000;
+
+// has says whether the page's scenarios include name.
+const has = (spec, name) => (spec.scenarios || []).includes(name);
 
 // ---- JupyterLab and Notebook 7, through the app the page exposes (window.jupyterapp) ----
 
@@ -53,7 +56,7 @@ function runState() {
 
 async function runAllJupyterLab(page, spec) {
   await waitFor(page, 'the notebook opening with its kernel idle', panelReady, null, 2 * MINUTE);
-  if (spec.scenario === 'dark') {
+  if (has(spec, 'dark')) {
     await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Dark' }));
     await waitFor(page, 'JupyterLab Dark being applied', () => document.body.getAttribute('data-jp-theme-light') === 'false', null, MINUTE);
   }
@@ -242,7 +245,7 @@ async function reveal(page, result) {
   result.notes.push('hidden charts drawn once shown, 700 frames later');
 }
 
-const scenarios = { secondView, resize };
+const scenarios = { resize, secondView };
 
 // ---- the check of one page ----
 
@@ -266,7 +269,7 @@ async function screenshots(page, spec) {
     await page.screenshot({ path: file, fullPage: true });
     return [file];
   }
-  if (spec.scenario !== 'scroll') await showFirstChart(page);
+  if (!has(spec, 'scroll')) await showFirstChart(page);
   await page.screenshot({ path: file });
   return [file];
 }
@@ -306,22 +309,22 @@ async function printPDF(page, spec, result) {
 // every chart drawn, every formula typeset and every slider working, with the checks of
 // the page's scenario. echartsLoads says how many times the page has loaded ECharts.
 async function checkDrawn(page, spec, result, echartsLoads, phase) {
-  if (spec.scenario === 'saved') await savedNotes(page, spec, result);
+  if (has(spec, 'saved')) await savedNotes(page, spec, result);
   if (spec.frontEnd === 'classic') await runAllClassic(page);
   else if (spec.frontEnd) await runAllJupyterLab(page, spec);
   if (spec.frontEnd) phase('Run All');
-  if (spec.scenario === 'scroll') await scrollThrough(page, result);
-  if (spec.scenario === 'reveal') await reveal(page, result);
+  if (has(spec, 'scroll')) await scrollThrough(page, result);
+  if (has(spec, 'reveal')) await reveal(page, result);
   await waitForCharts(page);
   if (spec.frontEnd) await waitForMath(page); // exported pages typeset with KaTeX as they load
-  if (scenarios[spec.scenario]) await scenarios[spec.scenario](page, result);
+  for (const [name, prove] of Object.entries(scenarios)) if (has(spec, name)) await prove(page, result);
   const moved = await page.evaluate(() => window.chainruleCheck.moveSliders());
   result.sliders = moved.sliders;
   result.problems.push(...moved.problems);
   const found = await page.evaluate(() => window.chainruleCheck.inspect());
   Object.assign(result, { charts: found.charts, formulas: found.formulas });
   result.problems.push(...found.problems);
-  if (spec.scenario === 'dark') {
+  if (has(spec, 'dark')) {
     result.problems.push(...await page.evaluate(() => window.chainruleCheck.readability()));
     result.notes.push('charts readable under JupyterLab Dark');
   }
@@ -330,16 +333,32 @@ async function checkDrawn(page, spec, result, echartsLoads, phase) {
   }
 }
 
+const VIEWPORT = { width: 1280, height: 1000 };
+
+// The live pages of one server share a browser context, as one person's tabs share a
+// browser: JupyterLab's scripts then come from the HTTP cache after the first page.
+// Every other page gets a context of its own, closed with the page.
+let shared = null; // { origin, context }
+async function contextFor(browser, spec) {
+  if (spec.frontEnd && shared && shared.origin === spec.origin) return shared.context;
+  const context = await browser.newContext({ offline: !!spec.offline, javaScriptEnabled: !spec.noScript, viewport: VIEWPORT });
+  await context.addInitScript(pageChecks);
+  if (spec.frontEnd) {
+    if (shared) await shared.context.close();
+    shared = { origin: spec.origin, context };
+  }
+  return context;
+}
+
 async function checkPage(browser, spec) {
   const started = Date.now();
   const result = { name: spec.name, ok: false, problems: [], notes: [], charts: 0, formulas: 0, sliders: 0, screenshots: [], phases: [] };
   // phase records how long the part of the check since the previous phase took.
   let last = started;
   const phase = (name) => { const now = Date.now(); result.phases.push({ name, seconds: (now - last) / 1000 }); last = now; };
-  const context = await browser.newContext({ offline: !!spec.offline, javaScriptEnabled: !spec.noScript,
-    viewport: spec.viewport || { width: 1280, height: 1000 } });
-  await context.addInitScript(pageChecks);
+  const context = await contextFor(browser, spec);
   const page = await context.newPage();
+  await page.setViewportSize(spec.viewport || VIEWPORT);
   let echartsLoads = 0, closing = false;
   // Once the checks are done, the kernel is shut down and the page closed: what
   // Jupyter's page says about that is not about the lesson.
@@ -352,15 +371,14 @@ async function checkPage(browser, spec) {
   page.on('pageerror', (err) => problem(`page error: ${err.message}`));
   page.on('requestfailed', (req) => problem(`request failed: ${req.url()} (${req.failure() && req.failure().errorText})`));
   if (spec.origin) {
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (url.startsWith(spec.origin) || url.startsWith('data:') || url.startsWith('blob:')) return route.continue();
-      result.problems.push(`page asked the network for ${url}`);
-      return route.abort();
+    // A listener, not a route: routing would turn the HTTP cache off.
+    page.on('request', (req) => {
+      const url = req.url();
+      if (!url.startsWith(spec.origin) && !url.startsWith('data:') && !url.startsWith('blob:')) result.problems.push(`page asked the network for ${url}`);
     });
   }
   if (spec.serve) {
-    await context.route('**/*', (route) => (route.request().url() === spec.url
+    await page.route('**/*', (route) => (route.request().url() === spec.url
       ? route.fulfill({ path: spec.serve, contentType: 'text/html' })
       : route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' })));
   }
@@ -368,7 +386,7 @@ async function checkPage(browser, spec) {
     await storeSettings(context, spec);
     await page.goto(spec.url, { waitUntil: 'load', timeout: 2 * MINUTE });
     phase('load');
-    if (spec.scenario === 'pictures') await pictures(page, spec, result);
+    if (has(spec, 'pictures')) await pictures(page, spec, result);
     else await checkDrawn(page, spec, result, () => echartsLoads, phase);
     if (spec.print) await printPDF(page, spec, result);
     phase('check');
@@ -378,7 +396,7 @@ async function checkPage(browser, spec) {
     result.problems.push(`could not check the page: ${e.message.split('\n')[0]}`);
   }
   closing = true;
-  if (spec.scenario === 'dark') {
+  if (has(spec, 'dark')) {
     await page.evaluate(() => window.jupyterapp.commands.execute('apputils:change-theme', { theme: 'JupyterLab Light' })).catch(() => {});
   }
   if (spec.frontEnd && spec.frontEnd !== 'classic') await shutdownKernel(page);
@@ -387,7 +405,7 @@ async function checkPage(browser, spec) {
     result.problems = result.problems.filter((p) => !ignore.some((re) => re.test(p)));
   }
   result.ok = result.problems.length === 0;
-  await context.close();
+  await (spec.frontEnd ? page.close() : context.close());
   phase('close');
   result.seconds = (Date.now() - started) / 1000;
   return result;

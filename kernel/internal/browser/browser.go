@@ -17,19 +17,19 @@ import (
 
 // Page is one page for the browser check (see kernel/assets/browsercheck.mjs).
 type Page struct {
-	Name     string            `json:"name"`
-	URL      string            `json:"url"`
-	Offline  bool              `json:"offline,omitempty"`  // no network at all
-	NoScript bool              `json:"noScript,omitempty"` // JavaScript disabled (GitHub, nbviewer without scripts)
-	Serve    string            `json:"serve,omitempty"`    // a file served at URL; every other URL answers 404
-	Print    string            `json:"print,omitempty"`    // once checked, the page is printed to this PDF
-	Origin   string            `json:"origin,omitempty"`   // only this origin may be contacted
-	FrontEnd string            `json:"frontEnd,omitempty"` // "lab", "notebook7" or "classic": Run All first
-	Scenario string            `json:"scenario,omitempty"` // scroll, saved, secondView, resize, dark or pictures
-	Settings map[string]any    `json:"settings,omitempty"` // JupyterLab settings to store first
-	Viewport map[string]int    `json:"viewport,omitempty"` // width and height; default 1280×1000
-	Ignore   []string          `json:"ignore,omitempty"`   // problems that come from Jupyter, not the lesson
-	Label    map[string]string `json:"-"`                  // how the result line names the page: front end and lesson
+	Name      string            `json:"name"`
+	URL       string            `json:"url"`
+	Offline   bool              `json:"offline,omitempty"`   // no network at all
+	NoScript  bool              `json:"noScript,omitempty"`  // JavaScript disabled (GitHub, nbviewer without scripts)
+	Serve     string            `json:"serve,omitempty"`     // a file served at URL; every other URL answers 404
+	Print     string            `json:"print,omitempty"`     // once checked, the page is printed to this PDF
+	Origin    string            `json:"origin,omitempty"`    // only this origin may be contacted
+	FrontEnd  string            `json:"frontEnd,omitempty"`  // "lab", "notebook7" or "classic": Run All first
+	Scenarios []string          `json:"scenarios,omitempty"` // scroll, saved, dark, resize, secondView, prefix, pictures or reveal
+	Settings  map[string]any    `json:"settings,omitempty"`  // JupyterLab settings to store first
+	Viewport  map[string]int    `json:"viewport,omitempty"`  // width and height; default 1280×1000
+	Ignore    []string          `json:"ignore,omitempty"`    // problems that come from Jupyter, not the lesson
+	Label     map[string]string `json:"-"`                   // how the result line names the page: front end and lesson
 }
 
 // Result is what the check found on one page.

@@ -115,7 +115,7 @@ func TestHiddenChartDrawsWhenShown(t *testing.T) {
 	}
 	os.WriteFile(filepath.Join(dir, "hidden.html"), []byte(page), 0o644)
 	results, err := browser.Check(p, chromium, []browser.Page{
-		{Name: "hidden", URL: browser.FileURL(filepath.Join(dir, "hidden.html")), Offline: true, Scenario: "reveal"},
+		{Name: "hidden", URL: browser.FileURL(filepath.Join(dir, "hidden.html")), Offline: true, Scenarios: []string{"reveal"}},
 	}, filepath.Join(dir, "shots"), func(browser.Page, browser.Result) {})
 	if err != nil {
 		t.Fatal(err)

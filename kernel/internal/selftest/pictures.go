@@ -49,9 +49,9 @@ func (r *testRun) pictures() error {
 	}
 	html := filepath.Join(dir, stem+".html")
 	pages := []browser.Page{
-		{Name: "vscode-" + stem, URL: "http://vscode.localhost/" + stem + ".html", Serve: html, Scenario: "pictures",
+		{Name: "vscode-" + stem, URL: "http://vscode.localhost/" + stem + ".html", Serve: html, Scenarios: []string{"pictures"},
 			Ignore: []string{`^HTTP 404 `, `^console error: Failed to load resource`, `^request failed: `}},
-		{Name: "nojs-" + stem, URL: browser.FileURL(html), Offline: true, NoScript: true, Scenario: "pictures"},
+		{Name: "nojs-" + stem, URL: browser.FileURL(html), Offline: true, NoScript: true, Scenarios: []string{"pictures"}},
 	}
 	what := map[string]string{pages[0].Name: "VS Code's situation (ECharts 404)", pages[1].Name: "nbconvert HTML, no JavaScript"}
 	res, err := browser.Check(r.p, r.chromium, pages, screenshotDir(r.p), func(pg browser.Page, res browser.Result) {
