@@ -2,6 +2,7 @@ package selftest
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -134,12 +135,21 @@ func (r *testRun) recompute() error {
 		}
 		lessons = append(lessons, l)
 	}
-	kernel, err := r.kernelRuns(lessons, dir)
-	if err != nil {
-		return err
-	}
-	pages, err := r.recomputePages(lessons)
-	if err != nil {
+	// The kernel's runs and the pages' are independent until they are compared; at once,
+	// each fills the time the other spends waiting.
+	var (
+		kernel         *kernelOutputs
+		pages          []pageResult
+		kernelErr, err error
+	)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		kernel, kernelErr = r.kernelRuns(lessons, dir)
+	}()
+	pages, err = r.recomputePages(lessons)
+	<-done
+	if err = errors.Join(kernelErr, err); err != nil {
 		return err
 	}
 	var failed []string
