@@ -35,6 +35,7 @@ var allowedImports = map[string][]string{
 	"kernel/internal/testkit":  {"kernel/internal/checkout"},
 	"kernel/display":           {},
 	"kernel/pagerun":           {"kernel/display"},
+	"kernel/goplsstandin":      {},
 	"kernel/chart":             {"kernel/display", "mathx", "mathx/mat", "mathx/mnist", "mathx/autodiff"},
 	"kernel/derive":            {"kernel/display", "mathx", "mathx/mat", "mathx/autodiff"},
 	"mathx":                    {},
