@@ -354,8 +354,12 @@ func classBin(p *checkout.Checkout, c Install) error {
 		if err := os.MkdirAll(c.bin(), 0o755); err != nil {
 			return err
 		}
-		for _, name := range []string{"gonb", "goimports", "gopls"} {
-			if err := copyFile(filepath.Join(p.BinDir(), name), filepath.Join(c.bin(), name), 0o755); err != nil {
+		// The class's kernels start after setup has built gopls: they get the real one,
+		// not the stand-in that waits for it.
+		from := map[string]string{"gonb": filepath.Join(p.BinDir(), "gonb"),
+			"goimports": filepath.Join(p.BinDir(), "goimports"), "gopls": install.GoplsPath(p)}
+		for name, path := range from {
+			if err := copyFile(path, filepath.Join(c.bin(), name), 0o755); err != nil {
 				return err
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -63,7 +64,7 @@ func stopWhenRunning(prefix string, cancel context.CancelFunc) {
 // so; the next run builds it and says it is ready; the run after finds it up to date.
 func TestStoppedGoplsBuildIsRedone(t *testing.T) {
 	p, stamp := goplsCheckout(t)
-	bin := filepath.Join(p.BinDir(), "gopls")
+	bin := GoplsPath(p)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -94,8 +95,8 @@ func TestStoppedGoplsBuildIsRedone(t *testing.T) {
 		t.Errorf("stamp = %q, want %q", got, stamp)
 	}
 	if !strings.Contains(out.String(), "gopls (code completion)            ready in ") ||
-		!strings.Contains(out.String(), "works in kernels started from now on") {
-		t.Errorf("the build did not say gopls is ready and which kernels complete code:\n%s", out)
+		!strings.Contains(out.String(), "code completion (Tab) works from now on, in kernels already running too") {
+		t.Errorf("the build did not say gopls is ready and that running kernels complete code too:\n%s", out)
 	}
 
 	out = testkit.CaptureOut(t)
@@ -112,7 +113,10 @@ func TestStoppedGoplsBuildIsRedone(t *testing.T) {
 // ended between the rename and the stamp) or is from other inputs is built again.
 func TestGoplsWithoutItsStampIsRebuilt(t *testing.T) {
 	p, stamp := goplsCheckout(t)
-	bin := filepath.Join(p.BinDir(), "gopls")
+	bin := GoplsPath(p)
+	if err := os.MkdirAll(filepath.Dir(bin), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	for _, old := range []string{"", "an older go.mod"} {
 		os.Remove(goplsStamp(p))
 		if old != "" {
@@ -131,6 +135,40 @@ func TestGoplsWithoutItsStampIsRebuilt(t *testing.T) {
 		if !strings.Contains(out.String(), "gopls (code completion)            built in ") {
 			t.Errorf("stamp %q: no line says gopls was built:\n%s", old, out)
 		}
+	}
+}
+
+// TestStandInFollowsItsSource: setup builds the gopls stand-in as .kernel/bin/gopls,
+// finds it up to date the next time, and builds it again once its source has changed.
+func TestStandInFollowsItsSource(t *testing.T) {
+	p, stamp := goplsCheckout(t)
+	real := testkit.Checkout(t)
+	src := filepath.Join(p.Root, standInPackage)
+	sources, _ := filepath.Glob(filepath.Join(real.Root, standInPackage, "*.go"))
+	for _, f := range sources {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		testkit.WriteFile(t, filepath.Join(src, filepath.Base(f)), string(data))
+	}
+	bin := filepath.Join(p.BinDir(), "gopls")
+	for i, want := range []string{"built in ", "up to date", "built in "} {
+		if i == 2 {
+			f, _ := os.OpenFile(filepath.Join(src, "main.go"), os.O_APPEND|os.O_WRONLY, 0)
+			f.WriteString("\n// changed\n")
+			f.Close()
+		}
+		out := testkit.CaptureOut(t)
+		if err := buildStandIn(p, stamp); err != nil {
+			t.Fatal(err)
+		}
+		if line := fmt.Sprintf("setup: %-34s %s", "gopls stand-in", want); !strings.Contains(out.String(), line) {
+			t.Errorf("run %d: want %q, got:\n%s", i+1, line, out)
+		}
+	}
+	if msg, _ := exec.Command(bin, "version").CombinedOutput(); !strings.Contains(string(msg), "stand-in") {
+		t.Errorf("%s is not the stand-in: %s", bin, msg)
 	}
 }
 

@@ -17,7 +17,7 @@ const RealGoEnv = "BACKPROP_GO"
 // kernelGoPackage is the go command that the lessons' kernel finds first on its PATH:
 // it answers GoNB's `go get` before each cell at once when the cell imports nothing
 // from outside its workspace, and runs the real go command for everything else.
-const kernelGoPackage = "./kernel/internal/kernelgo"
+const kernelGoPackage = "./kernel/kernelgo"
 
 // kernelGoStamp fingerprints what kernelgo is built from: the tools' stamp (go.mod,
 // go.sum, the toolchain) and its own source.

@@ -12,7 +12,6 @@ import (
 	"runtime"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
@@ -26,9 +25,6 @@ var toolPackages = []string{
 	"github.com/janpfeifer/gonb",
 	"golang.org/x/tools/cmd/goimports",
 }
-
-// goplsPackage is go.mod's tool line for gopls, which GoNB starts for code completion.
-const goplsPackage = "golang.org/x/tools/gopls"
 
 // Installation is what setup leaves ready: the kernel's binaries, its kernelspec and Jupyter.
 type Installation struct {
@@ -124,9 +120,10 @@ func SetupForLab(ctx context.Context, p *checkout.Checkout) (*Installation, erro
 }
 
 // setup runs the steps that do not depend on each other at once: the kernel's tools
-// (then gopls), the front-end assets and Jupyter. Most of their time is the network
-// (pip, npm, module downloads) or the compiler, so they overlap. With background, a
-// server may be running when gopls is ready, and the line that says so tells what to do.
+// (then gopls), the gopls stand-in, the front-end assets and Jupyter. Most of their time
+// is the network (pip, npm, module downloads) or the compiler, so they overlap. With
+// background, a server may be running when gopls is ready, and the line that says so
+// says that its kernels complete code too.
 func setup(ctx context.Context, p *checkout.Checkout, background bool) (*Installation, error) {
 	stamp, err := ToolsStamp(p)
 	if err != nil {
@@ -151,6 +148,7 @@ func setup(ctx context.Context, p *checkout.Checkout, background bool) (*Install
 			inst.Gopls = inBackground(func() error { return buildGopls(ctx, p, stamp, background) })
 			return nil
 		},
+		func() error { return buildStandIn(p, stamp) },
 		func() error { return installAssets(p) },
 		func() (err error) {
 			inst.Jupyter, err = EnsureJupyter(p, Options{pip: true, apt: os.Geteuid() == 0})
@@ -255,64 +253,6 @@ func buildTools(p *checkout.Checkout, stamp string) error {
 			func() error { return p.RunLogged("go mod download", download) },
 		)
 	})
-}
-
-// goplsStamp is the stamp of the gopls build, kept apart from the other tools' so
-// that a gopls build that did not finish is redone on its own.
-func goplsStamp(p *checkout.Checkout) string { return filepath.Join(p.BinDir(), ".stamp-gopls") }
-
-// buildGopls builds gopls into .kernel/bin unless its stamp says it is there. GoNB
-// looks gopls up when a kernel starts, so the binary appears whole (built aside, then
-// renamed into place) and the stamp is written after it: a build that was stopped
-// leaves no gopls and no stamp, and the next run builds it again. It runs at low
-// priority, so that cells that run meanwhile come first; ctx ending stops it. With
-// background, the line that says it is ready tells which kernels complete code.
-func buildGopls(ctx context.Context, p *checkout.Checkout, stamp string, background bool) error {
-	const what = "gopls (code completion)"
-	bin := filepath.Join(p.BinDir(), "gopls")
-	if upToDate(goplsStamp(p), stamp, checkout.Exists(bin)) {
-		checkout.Status(what, "up to date")
-		return nil
-	}
-	start := time.Now()
-	checkout.Status(what, "building (about a minute the first time)...")
-	dir, err := os.MkdirTemp(p.StateDir(), "gopls-build-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	args := []string{"go", "build", "-o", filepath.Join(dir, "gopls"), goplsPackage}
-	if nice, err := exec.LookPath("nice"); err == nil {
-		args = append([]string{nice, "-n", "10"}, args...)
-	}
-	cmd := exec.CommandContext(ctx, args[0], args[1:]...)
-	cmd.Dir = p.Root
-	// Stopped, go and its compilers get Ctrl-C's signal, and go removes its work folder.
-	cmd.SysProcAttr = procs.OwnGroup()
-	cmd.Cancel = func() error { procs.SignalGroup(cmd, syscall.SIGINT); return nil }
-	cmd.WaitDelay = 10 * time.Second
-	err = p.RunLogged("build gopls", cmd)
-	if ctx.Err() != nil {
-		checkout.Status(what, "stopped before it was built; the next run builds it")
-		return nil
-	}
-	if err == nil {
-		err = os.Rename(filepath.Join(dir, "gopls"), bin)
-	}
-	if err == nil {
-		err = os.WriteFile(goplsStamp(p), []byte(stamp), 0o644)
-	}
-	if err != nil {
-		checkout.Status(what, "not built: code completion stays off ("+checkout.FirstLine(err.Error())+")")
-		return err
-	}
-	ready := "built in " + checkout.Seconds(time.Since(start))
-	if background {
-		ready = "ready in " + checkout.Seconds(time.Since(start)) +
-			": code completion (Tab) works in kernels started from now on; a kernel already running needs Kernel → Restart Kernel"
-	}
-	checkout.Status(what, ready)
-	return nil
 }
 
 // Stamped runs work unless present and stampPath already holds stamp, the

@@ -236,7 +236,7 @@ func TestSecondSetupDoesNoWork(t *testing.T) {
 	if !before.ModTime().Equal(after.ModTime()) {
 		t.Error("setup rebuilt the tools although nothing changed")
 	}
-	for _, what := range []string{"kernel binaries (gonb, goimports)", "go command for cells", "gopls (code completion)", "kernelspec gonb-backprop", "front-end assets (npm ci)"} {
+	for _, what := range []string{"kernel binaries (gonb, goimports)", "go command for cells", "gopls stand-in", "gopls (code completion)", "kernelspec gonb-backprop", "front-end assets (npm ci)"} {
 		if !strings.Contains(log.String(), fmt.Sprintf("setup: %-34s up to date\n", what)) {
 			t.Errorf("setup output does not say %s is up to date:\n%s", what, log)
 		}

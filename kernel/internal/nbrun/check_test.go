@@ -154,27 +154,13 @@ func TestCheckLeavesNoKernelProcess(t *testing.T) {
 	}
 	var left []string
 	for pid, pr := range procs.Kernels(p.BinDir(), p.TmpDir()) {
-		if environHas(pid, mark) {
+		if procs.HasEnv(pid, mark) {
 			left = append(left, strings.Join(pr.Args, " "))
 		}
 	}
 	if len(left) > 0 {
 		t.Errorf("%d processes of the check's kernel outlived the check:\n%s", len(left), strings.Join(left, "\n"))
 	}
-}
-
-// environHas says whether process pid's environment holds the entry key=value.
-func environHas(pid int, entry string) bool {
-	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
-	if err != nil {
-		return false
-	}
-	for _, e := range bytes.Split(env, []byte{0}) {
-		if string(e) == entry {
-			return true
-		}
-	}
-	return false
 }
 
 // TestCellImportsAModuleOutsideTheWorkspace: the kernel's go answers GoNB's `go get`

@@ -11,6 +11,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -85,6 +86,17 @@ func (pr Proc) Running() bool {
 func Zombie(pid int) bool {
 	pr, ok := Read(pid)
 	return !ok || pr.State == 'Z'
+}
+
+// HasEnv says whether process pid's environment holds entry ("KEY=value"): a test
+// marks its own environment so that it can tell the processes it started, and their
+// children, from those of other runs.
+func HasEnv(pid int, entry string) bool {
+	env, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+	if err != nil {
+		return false
+	}
+	return slices.Contains(strings.Split(string(env), "\x00"), entry)
 }
 
 // Stop sends each of ps SIGTERM and, once grace has passed, SIGKILL to those still

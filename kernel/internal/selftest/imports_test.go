@@ -24,7 +24,6 @@ var allowedImports = map[string][]string{
 	"kernel":                   {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/server", "kernel/internal/nbrun", "kernel/internal/export", "kernel/internal/class", "kernel/internal/selftest"},
 	"kernel/internal/checkout": {},
 	"kernel/internal/procs":    {},
-	"kernel/internal/kernelgo": {}, // a command of its own: the go on the kernel's PATH
 	"kernel/internal/install":  {"kernel/internal/checkout", "kernel/internal/procs", "kernel/display"},
 	"kernel/internal/server":   {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/procs"},
 	"kernel/internal/nbrun":    {"kernel/internal/checkout", "kernel/internal/install"},
@@ -36,6 +35,8 @@ var allowedImports = map[string][]string{
 	"kernel/internal/testkit":  {"kernel/internal/checkout"},
 	"kernel/display":           {},
 	"kernel/pagerun":           {"kernel/display"},
+	"kernel/goplsstandin":      {},
+	"kernel/kernelgo":          {},
 	"kernel/chart":             {"kernel/display", "mathx", "mathx/mat", "mathx/mnist", "mathx/autodiff"},
 	"kernel/derive":            {"kernel/display", "mathx", "mathx/mat", "mathx/autodiff"},
 	"mathx":                    {},
