@@ -127,3 +127,44 @@ func TestEverythingElseRunsTheRealGo(t *testing.T) {
 		t.Errorf("without $BACKPROP_GO: %v\n%s", err, got)
 	}
 }
+
+// TestBuildsRunWithALargerGOGC: the real go is a script that prints GOGC and its
+// arguments, so the test sees what kernelgo handed it.
+func TestBuildsRunWithALargerGOGC(t *testing.T) {
+	bin := build(t)
+	script := filepath.Join(t.TempDir(), "go")
+	write(t, script, "#!/bin/sh\necho \"GOGC=$GOGC args=$*\"\n")
+	if err := os.Chmod(script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		args []string
+		gogc string // "" leaves GOGC unset
+		want string
+	}{
+		{[]string{"build", "-o", "cell"}, "", "GOGC=400 args=build -o cell"},
+		{[]string{"build", "-o", "cell"}, "75", "GOGC=75 args=build -o cell"},
+		{[]string{"vet", "."}, "", "GOGC= args=vet ."},
+	} {
+		cmd := exec.Command(bin, c.args...)
+		cmd.Env = append(without(os.Environ(), "GOGC"), realGoEnv+"="+script)
+		if c.gogc != "" {
+			cmd.Env = append(cmd.Env, "GOGC="+c.gogc)
+		}
+		out, err := cmd.Output()
+		if got := strings.TrimSpace(string(out)); err != nil || got != c.want {
+			t.Errorf("go %s with GOGC %q: got %q (%v), want %q", strings.Join(c.args, " "), c.gogc, got, err, c.want)
+		}
+	}
+}
+
+// without returns env without the variable name.
+func without(env []string, name string) []string {
+	var kept []string
+	for _, e := range env {
+		if !strings.HasPrefix(e, name+"=") {
+			kept = append(kept, e)
+		}
+	}
+	return kept
+}

@@ -66,7 +66,7 @@ func Bench(p *checkout.Checkout, j *install.Jupyter, runs int) error {
 	cmd := exec.Command(j.Python, "-c", benchPy, string(job))
 	cmd.Dir = p.Root
 	cmd.Env = append(os.Environ(), "JUPYTER_PATH="+joinPath(specs, os.Getenv("JUPYTER_PATH")),
-		"PATH="+joinPath(p.BinDir(), os.Getenv("PATH"))) // plain GoNB finds goimports and gopls on PATH
+		"PATH="+joinPath(plainTools(specs), os.Getenv("PATH")))
 	times := map[string][]float64{}
 	err = checkout.ReadJSONLines(cmd, func(line []byte) error {
 		var round struct {
@@ -96,8 +96,12 @@ func installPlainGoNB(p *checkout.Checkout) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	if err := linkPlainTools(p, plainTools(dir)); err != nil {
+		os.RemoveAll(dir)
+		return "", err
+	}
 	cmd := exec.Command(filepath.Join(p.BinDir(), "gonb"), "--install")
-	cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+dir, "PATH="+joinPath(p.BinDir(), os.Getenv("PATH")))
+	cmd.Env = append(os.Environ(), "JUPYTER_DATA_DIR="+dir, "PATH="+joinPath(plainTools(dir), os.Getenv("PATH")))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		os.RemoveAll(dir)
 		return "", fmt.Errorf("installing plain GoNB for the comparison (gonb --install): %v\n%s", err, checkout.TailLines(string(out), 10))
@@ -152,4 +156,23 @@ func median(xs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// plainTools is the folder, inside plain GoNB's kernelspec folder dir, that puts
+// goimports and the real gopls on plain GoNB's PATH, as a user who installed them has
+// them; the real go follows on PATH. The lessons' kernel's own folder is not on it: its
+// go is kernelgo and its gopls the stand-in.
+func plainTools(dir string) string { return filepath.Join(dir, "bin") }
+
+// linkPlainTools links goimports and the real gopls into the folder bin.
+func linkPlainTools(p *checkout.Checkout, bin string) error {
+	if err := os.MkdirAll(bin, 0o755); err != nil {
+		return err
+	}
+	for name, target := range map[string]string{"goimports": filepath.Join(p.BinDir(), "goimports"), "gopls": install.GoplsPath(p)} {
+		if err := os.Symlink(target, filepath.Join(bin, name)); err != nil {
+			return fmt.Errorf("putting %s on plain GoNB's PATH: %w", name, err)
+		}
+	}
+	return nil
 }
