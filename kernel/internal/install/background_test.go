@@ -143,8 +143,8 @@ func TestGoplsWithoutItsStampIsRebuilt(t *testing.T) {
 func TestStandInFollowsItsSource(t *testing.T) {
 	p, stamp := goplsCheckout(t)
 	real := testkit.Checkout(t)
-	src := filepath.Join(p.Root, standInPackage)
-	sources, _ := filepath.Glob(filepath.Join(real.Root, standInPackage, "*.go"))
+	src := filepath.Join(p.Root, goplsStandIn.pkg)
+	sources, _ := filepath.Glob(filepath.Join(real.Root, goplsStandIn.pkg, "*.go"))
 	for _, f := range sources {
 		data, err := os.ReadFile(f)
 		if err != nil {
@@ -160,7 +160,7 @@ func TestStandInFollowsItsSource(t *testing.T) {
 			f.Close()
 		}
 		out := testkit.CaptureOut(t)
-		if err := buildStandIn(p, stamp); err != nil {
+		if err := goplsStandIn.ensure(p, stamp); err != nil {
 			t.Fatal(err)
 		}
 		if line := fmt.Sprintf("setup: %-34s %s", "gopls stand-in", want); !strings.Contains(out.String(), line) {

@@ -2,12 +2,9 @@ package install
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"syscall"
 	"time"
 
@@ -18,10 +15,6 @@ import (
 // goplsPackage is go.mod's tool line for gopls, which GoNB starts for code completion.
 const goplsPackage = "golang.org/x/tools/gopls"
 
-// standInPackage is the gopls stand-in, kernel/goplsstandin: the gopls on the kernel's
-// PATH, which hands over to the real one once it is built (see its doc comment).
-const standInPackage = "./kernel/goplsstandin"
-
 // GoplsPath is where setup builds the real gopls, off the kernel's PATH, where the
 // stand-in (.kernel/bin/gopls) looks for it.
 func GoplsPath(p *checkout.Checkout) string { return filepath.Join(p.BinDir(), "real", "gopls") }
@@ -30,48 +23,6 @@ func GoplsPath(p *checkout.Checkout) string { return filepath.Join(p.BinDir(), "
 // that a gopls build that did not finish is redone on its own. The stand-in takes
 // gopls as ready once it is written.
 func goplsStamp(p *checkout.Checkout) string { return filepath.Join(p.BinDir(), ".stamp-gopls") }
-
-// buildStandIn builds the gopls stand-in into .kernel/bin/gopls unless its stamp (the
-// tools' stamp and the stand-in's source) says it is there. It imports the standard
-// library only, which compiling the kernel command has already compiled: a second or so.
-func buildStandIn(p *checkout.Checkout, tools string) error {
-	h := sha256.New()
-	h.Write([]byte(tools))
-	sources, err := filepath.Glob(filepath.Join(p.Root, standInPackage, "*.go"))
-	if err != nil {
-		return err
-	}
-	for _, f := range sources {
-		if !strings.HasSuffix(f, "_test.go") {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				return err
-			}
-			h.Write(data)
-		}
-	}
-	bin := filepath.Join(p.BinDir(), "gopls")
-	stamp := filepath.Join(p.BinDir(), ".stamp-gopls-stand-in")
-	return Stamped("gopls stand-in", stamp, hex.EncodeToString(h.Sum(nil)), checkout.Exists(bin), "built", func() error {
-		return BuildStandIn(p, bin)
-	})
-}
-
-// BuildStandIn builds the gopls stand-in into bin, whole: built aside, then renamed into
-// place, where a kernel may be running the one it replaces.
-func BuildStandIn(p *checkout.Checkout, bin string) error {
-	dir, err := os.MkdirTemp(filepath.Dir(bin), ".gopls-stand-in-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	cmd := exec.Command("go", "build", "-o", filepath.Join(dir, "gopls"), standInPackage)
-	cmd.Dir = p.Root
-	if err := p.RunLogged("build gopls stand-in", cmd); err != nil {
-		return err
-	}
-	return os.Rename(filepath.Join(dir, "gopls"), bin)
-}
 
 // buildGopls builds the real gopls (GoplsPath) unless its stamp says it is there. The
 // stand-in watches for it, so the binary appears whole (built aside, then renamed into

@@ -141,14 +141,14 @@ func setup(ctx context.Context, p *checkout.Checkout, background bool) (*Install
 	ctx, cancel := context.WithCancel(ctx)
 	err = together(
 		func() error {
-			err := together(func() error { return buildTools(p, stamp) }, func() error { return buildKernelGo(p, stamp) })
+			err := together(func() error { return buildTools(p, stamp) }, func() error { return kernelGo.ensure(p, stamp) })
 			if err != nil {
 				return err
 			}
 			inst.Gopls = inBackground(func() error { return buildGopls(ctx, p, stamp, background) })
 			return nil
 		},
-		func() error { return buildStandIn(p, stamp) },
+		func() error { return goplsStandIn.ensure(p, stamp) },
 		func() error { return installAssets(p) },
 		func() (err error) {
 			inst.Jupyter, err = EnsureJupyter(p, Options{pip: true, apt: os.Geteuid() == 0})

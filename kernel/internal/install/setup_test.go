@@ -335,11 +335,11 @@ func TestKernelGoStandsFirstOnTheKernelsPath(t *testing.T) {
 	if err != nil || len(want) == 0 || string(got) != string(want) {
 		t.Errorf("go env GOROOT through %s/go = %q, %v; the real go says %q", first, got, err, want)
 	}
-	stamp, err := kernelGoStamp(p, mustToolsStamp(t, p))
+	stamp, err := kernelGo.stamp(p, mustToolsStamp(t, p))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if old, _ := os.ReadFile(filepath.Join(p.BinDir(), ".stamp-go")); string(old) != stamp {
+	if old, _ := os.ReadFile(kernelGo.stampPath(p)); string(old) != stamp {
 		t.Errorf("kernelgo's stamp %q is not the stamp of its source %q", old, stamp)
 	}
 }
