@@ -138,10 +138,14 @@ func TestGoplsWithoutItsStampIsRebuilt(t *testing.T) {
 	}
 }
 
-// TestStandInFollowsItsSource: setup builds the gopls stand-in as .kernel/bin/gopls,
-// finds it up to date the next time, and builds it again once its source has changed.
+// TestStandInFollowsItsSource: setup builds the gopls stand-in as .kernel/bin/gopls in
+// a fresh clone, which has no .kernel yet, finds it up to date the next time, and builds
+// it again once its source has changed.
 func TestStandInFollowsItsSource(t *testing.T) {
 	p, stamp := goplsCheckout(t)
+	if err := os.RemoveAll(p.StateDir()); err != nil {
+		t.Fatal(err)
+	}
 	real := testkit.Checkout(t)
 	src := filepath.Join(p.Root, goplsStandIn.pkg)
 	sources, _ := filepath.Glob(filepath.Join(real.Root, goplsStandIn.pkg, "*.go"))
