@@ -82,16 +82,20 @@ func (r *testRun) live() error {
 		if err != nil {
 			return err
 		}
+		savedPage, err := r.savedPage(j, lesson)
+		if err != nil {
+			return err
+		}
 		// Each front end on the server that `lab --ui` starts for it: served from one
 		// server, the second front end's page has errors that are Jupyter's own. The two
 		// front ends run at once, each with its own server and browser: one alone leaves a
 		// core idle while its page waits for the kernel or the kernel for the page.
-		// Moving two scenarios to Notebook 7's line on a second JupyterLab server evened
-		// the lines out with no gain measured here: the two cores are busy throughout.
+		// The saved-outputs page runs on the second line's JupyterLab server, behind the
+		// prefix, which evens the two lines out.
 		failed = r.liveServers(
 			[]serverRun{{"lab", j, labPages, server.Options{UI: "lab"}}},
 			[]serverRun{{"notebook7", j, notebook7Pages, server.Options{UI: "notebook"}},
-				{"lab-prefix", j, []browser.Page{prefixPage}, server.Options{UI: "lab", BaseURL: "/prefix/"}}})
+				{"lab-prefix", j, []browser.Page{prefixPage, savedPage}, server.Options{UI: "lab", BaseURL: "/prefix/"}}})
 	} else {
 		fmt.Fprintf(checkout.Out, "live: skip JupyterLab 4 and Notebook 7: not installed (setup fell back to %s)\n", j.Describe())
 	}
@@ -171,9 +175,9 @@ func frontEndLabel(j *install.Jupyter, frontEnd string) string {
 }
 
 // labPages are the pages checked in JupyterLab: the windowing scroll first (under
-// JupyterLab's default windowing), then every lesson, then the saved outputs. The
-// lesson with the most charts runs once for three scenarios: under the dark theme, then
-// resized with the sidebar, then with a chart in a second view.
+// JupyterLab's default windowing), then every lesson. The lesson with the most charts
+// runs once for three scenarios: under the dark theme, then resized with the sidebar,
+// then with a chart in a second view.
 func (r *testRun) labPages(j *install.Jupyter, lesson string) ([]browser.Page, error) {
 	type labPage struct {
 		dir, notebook string
@@ -188,7 +192,6 @@ func (r *testRun) labPages(j *install.Jupyter, lesson string) ([]browser.Page, e
 		}
 		list = append(list, labPage{"lab", nb, nil, nil})
 	}
-	list = append(list, labPage{"saved", filepath.Join(liveDir(r.p), "saved", filepath.Base(lesson)), []string{"saved"}, nil})
 	var pages []browser.Page
 	for _, l := range list {
 		pg, err := r.livePage(j, "lab", l.dir, l.notebook, "lab")
@@ -219,6 +222,18 @@ func (r *testRun) notebook7Pages(j *install.Jupyter) ([]browser.Page, error) {
 		pages = append(pages, pg)
 	}
 	return pages, nil
+}
+
+// savedPage opens the lesson saved with outputs by nbclient (saveWithOutputs) in
+// JupyterLab, untrusted, and runs it.
+func (r *testRun) savedPage(j *install.Jupyter, lesson string) (browser.Page, error) {
+	pg, err := r.livePage(j, "lab", "saved", filepath.Join(liveDir(r.p), "saved", filepath.Base(lesson)), "lab")
+	if err != nil {
+		return pg, err
+	}
+	pg.Settings, pg.Scenarios = windowingNone, []string{"saved"}
+	pg.Label["lesson"] += " (saved)"
+	return pg, nil
 }
 
 // prefixPage runs one lesson in JupyterLab served under /prefix/, as JupyterHub serves

@@ -24,4 +24,7 @@ func TestLivePagesReturnTheirErrors(t *testing.T) {
 	if _, err := r.prefixPage(j, missing); err == nil || !strings.Contains(err.Error(), "99-missing.ipynb") {
 		t.Errorf("prefixPage: %v", err)
 	}
+	if _, err := r.savedPage(j, missing); err == nil || !strings.Contains(err.Error(), "99-missing.ipynb") {
+		t.Errorf("savedPage: %v", err)
+	}
 }
