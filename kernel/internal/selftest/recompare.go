@@ -79,14 +79,16 @@ func readNotebook(path string) (*notebook, error) {
 var (
 	durationRE = regexp.MustCompile(`\d+(\.\d+)?([eE][-+]?\d+)?\s?(ns|µs|μs|us|ms|s)\b`)
 	numberRE   = regexp.MustCompile(`[-+]?(\d+(\.\d*)?|\.\d+)([eE][-+]?\d+)?`)
+	paddedRE   = regexp.MustCompile(`\s*(‹duration›|#)`)
 	spacesRE   = regexp.MustCompile(`\s+`)
 )
 
-// masked is a line with every duration and every number replaced by a mark, and the
-// spaces that pad them to a width made one.
+// masked is a line with every duration and every number replaced by a mark, each mark
+// with one space before it, whatever padded the number to a width ("(15.10×" and
+// "( 0.50×" are both "( #×"), and every other run of spaces made one.
 func masked(line string) string {
 	line = numberRE.ReplaceAllString(durationRE.ReplaceAllString(line, "‹duration›"), "#")
-	return spacesRE.ReplaceAllString(line, " ")
+	return spacesRE.ReplaceAllString(paddedRE.ReplaceAllString(line, " $1"), " ")
 }
 
 // item is one output as the check compares it: printed text (consecutive chunks of a

@@ -59,6 +59,15 @@ func TestDurationLines(t *testing.T) {
 	if a, b := masked("m =   1: loop     334µs (0.85× the loop's time)"), masked("m =   1: loop   1.204ms (1.10× the loop's time)"); a != b {
 		t.Errorf("two timings differing in unit and numbers mask differently: %q and %q", a, b)
 	}
+	// Lesson 13 pads its ratio to a width (%5.2f): a slow run's two digits take the space.
+	kernel := "m =   1: loop   5.394ms, matrix form  81.449ms (15.10× the loop's time), mathx.Gradient     927µs"
+	page := "m =   1: loop   2.214ms, matrix form     1.1ms ( 0.50× the loop's time), mathx.Gradient    1.37ms"
+	if a, b := masked(kernel), masked(page); a != b {
+		t.Errorf("two timings differing in their numbers' widths mask differently: %q and %q", a, b)
+	}
+	if a, b := masked("loop took 5ms"), masked("loop took 5ms again"); a == b {
+		t.Errorf("two lines differing in words mask alike: %q", a)
+	}
 }
 
 func TestChartSeriesFromTheKernelsHTML(t *testing.T) {
