@@ -195,8 +195,12 @@ func (r *testRun) kernelRuns(lessons []*lessonNumbers, dir string) (*kernelOutpu
 			out.notebooks[l.name] = out.first[l.name]
 			continue
 		}
+		sources, err := r.withoutSnapshotRuns(l)
+		if err != nil {
+			return nil, err
+		}
 		cp := filepath.Join(dir, "second", l.name+".ipynb")
-		if err := writeCopy(l.path, cp, l.second); err != nil {
+		if err := writeCopy(l.path, cp, sources); err != nil {
 			return nil, err
 		}
 		copies = append(copies, cp)
@@ -378,4 +382,80 @@ func (r *testRun) recomputePages(lessons []*lessonNumbers) ([]pageResult, error)
 		return results, fmt.Errorf("the recompute check stopped after %d of %d pages: %v", len(results), len(specs), err)
 	}
 	return results, nil
+}
+
+// withoutSnapshotRuns returns the sources that the kernel's copy of lesson l runs with:
+// its second numbers, and each snapshot cell (one the page does not recompute, such as
+// training on MNIST) with its declarations only, so that the cells after it still find
+// them. The page never compares a snapshot cell with the kernel's run of it
+// (compareLesson), so running its code again would prove nothing. The snapshot cells
+// are those the exported page lists (<script id="backprop-lesson">).
+func (r *testRun) withoutSnapshotRuns(l *lessonNumbers) (map[int]string, error) {
+	sources := map[int]string{}
+	for i, s := range l.second {
+		sources[i] = s
+	}
+	snapshots, err := snapshotCells(filepath.Join(r.exportDir(), l.name+".html"))
+	if err != nil {
+		return nil, err
+	}
+	if len(snapshots) == 0 {
+		return sources, nil
+	}
+	nb, err := readNotebook(l.path)
+	if err != nil {
+		return nil, err
+	}
+	for _, i := range snapshots {
+		if i >= len(nb.Cells) {
+			return nil, fmt.Errorf("%s: the page's snapshot cell %d is not in the notebook", l.name, i)
+		}
+		if decls, found := declarations(nb.Cells[i].Source.String()); found {
+			sources[i] = decls + "%%\n"
+		}
+	}
+	return sources, nil
+}
+
+// declarations returns the lines of a GoNB cell above its %% line, which declare what
+// later cells may use, and whether it has a %% line, below which its code runs.
+func declarations(source string) (string, bool) {
+	lines := strings.SplitAfter(source, "\n")
+	for i, line := range lines {
+		if strings.TrimSpace(line) == "%%" {
+			return strings.Join(lines[:i], ""), true
+		}
+	}
+	return "", false
+}
+
+// snapshotCells reads which cells an exported page does not recompute, from the list
+// of its cells that the page's runtime reads.
+func snapshotCells(page string) ([]int, error) {
+	html, err := os.ReadFile(page)
+	if err != nil {
+		return nil, err
+	}
+	const open = `<script type="application/json" id="backprop-lesson">`
+	_, rest, found := strings.Cut(string(html), open)
+	if !found {
+		return nil, nil // a page without live cells
+	}
+	raw, _, _ := strings.Cut(rest, "</script>")
+	var lesson struct {
+		Cells []struct {
+			Index int    `json:"index"`
+			Kind  string `json:"kind"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal([]byte(raw), &lesson); err != nil {
+		return nil, fmt.Errorf("%s: the list of its cells: %v", page, err)
+	}
+	var cells []int
+	for _, c := range lesson.Cells {
+		if c.Kind == "snapshot" {
+			cells = append(cells, c.Index)
+		}
+	}
+	return cells, nil
 }

@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
 	"github.com/chainrule-go/backprop/kernel/internal/testkit"
 )
@@ -268,5 +270,38 @@ func TestTheLessonsNumbers(t *testing.T) {
 	if len(copied.Cells) != len(orig.Cells) || copied.Cells[2].Source.String() != l.second[2] || copied.Cells[5].Source.String() != orig.Cells[5].Source.String() ||
 		!strings.Contains(copied.Cells[2].Source.String(), "w     = 1.4") {
 		t.Errorf("the copy of 02 with its second numbers: cell 2 is %q", copied.Cells[2].Source.String())
+	}
+}
+
+// TestSnapshotCellsRunTheirDeclarationsOnly: the kernel's copy of a lesson keeps a
+// snapshot cell's declarations, which later cells use, and drops its code after %%;
+// the snapshot cells are those the exported page lists.
+func TestSnapshotCellsRunTheirDeclarationsOnly(t *testing.T) {
+	root := t.TempDir()
+	r := &testRun{p: &checkout.Checkout{Root: root}}
+	nb := filepath.Join(root, "10-x.ipynb")
+	testkit.WriteFile(t, nb, `{"cells": [
+		{"cell_type": "code", "metadata": {"tags": ["numbers"]}, "source": "var eta = 0.5", "outputs": []},
+		{"cell_type": "code", "metadata": {}, "source": "import \"fmt\"\n\nfunc train() {}\n\n%%\ntrain()\nfmt.Println(eta)", "outputs": []},
+		{"cell_type": "code", "metadata": {}, "source": "%%\nfmt.Println(2 * eta)", "outputs": []},
+		{"cell_type": "code", "metadata": {}, "source": "%%\ntrain()", "outputs": []}]}`)
+	page := `<p>…</p><script type="application/json" id="backprop-lesson">{"lesson":"10-x","cells":[` +
+		`{"index":0,"kind":"numbers"},{"index":1,"kind":"snapshot","why":"needs the MNIST data"},{"index":2,"kind":"live"},{"index":3,"kind":"snapshot"}]}</script>`
+	testkit.WriteFile(t, filepath.Join(r.exportDir(), "10-x.html"), page)
+	got, err := r.withoutSnapshotRuns(&lessonNumbers{name: "10-x", path: nb, second: map[int]string{0: "var eta = 0.1"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[int]string{0: "var eta = 0.1", 1: "import \"fmt\"\n\nfunc train() {}\n\n%%\n", 3: "%%\n"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("sources = %q, want %q", got, want)
+	}
+	testkit.WriteFile(t, filepath.Join(r.exportDir(), "10-x.html"), "<p>a page without live cells</p>")
+	if got, err := r.withoutSnapshotRuns(&lessonNumbers{name: "10-x", path: nb, second: map[int]string{0: "var eta = 0.1"}}); err != nil || len(got) != 1 {
+		t.Errorf("a page without a list of cells: %q, %v", got, err)
+	}
+	testkit.WriteFile(t, filepath.Join(r.exportDir(), "10-x.html"), `<script type="application/json" id="backprop-lesson">{"cells":[</script>`)
+	if _, err := r.withoutSnapshotRuns(&lessonNumbers{name: "10-x", path: nb}); err == nil || !strings.Contains(err.Error(), "the list of its cells") {
+		t.Errorf("a page whose list does not parse: %v", err)
 	}
 }
