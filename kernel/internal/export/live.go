@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/json"
+	"fmt"
+	"os"
+	"strings"
 
 	"github.com/chainrule-go/backprop/kernel/internal/live"
 )
@@ -58,4 +61,37 @@ func lessonJSON(l *lesson, m *live.Module) string {
 		Cells  []cell `json:"cells"`
 	}{l.name, cells})
 	return string(b)
+}
+
+// lessonScript opens the element that holds lessonJSON in a page.
+const lessonScript = `<script type="application/json" id="backprop-lesson">`
+
+// SnapshotCells returns the cells that an exported page lists as snapshots: cells it
+// shows as exported and never recomputes. A page without live cells has no list.
+func SnapshotCells(page string) ([]int, error) {
+	html, err := os.ReadFile(page)
+	if err != nil {
+		return nil, err
+	}
+	_, rest, found := strings.Cut(string(html), lessonScript)
+	if !found {
+		return nil, nil
+	}
+	raw, _, _ := strings.Cut(rest, "</script>")
+	var lesson struct {
+		Cells []struct {
+			Index int    `json:"index"`
+			Kind  string `json:"kind"`
+		} `json:"cells"`
+	}
+	if err := json.Unmarshal([]byte(raw), &lesson); err != nil {
+		return nil, fmt.Errorf("%s: the list of its cells: %v", page, err)
+	}
+	var cells []int
+	for _, c := range lesson.Cells {
+		if c.Kind == "snapshot" {
+			cells = append(cells, c.Index)
+		}
+	}
+	return cells, nil
 }

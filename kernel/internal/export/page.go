@@ -117,7 +117,7 @@ func portablePage(page string, parts pageParts, a *pageAssets, site *siteFiles) 
 	}
 	tail := load(a.tail)
 	if parts.lesson != "" {
-		tail = `<script type="application/json" id="backprop-lesson">` + parts.lesson + "</script>\n" + tail
+		tail = lessonScript + parts.lesson + "</script>\n" + tail
 	}
 	i := strings.LastIndex(page, "</body>")
 	page = page[:i] + tail + page[i:]

@@ -116,19 +116,27 @@ func packageName(name string) string {
 	return b.String()
 }
 
+// SplitCell splits a GoNB cell's source at its first `%%` line: the declarations
+// above it, the body below it (which GoNB runs as main), and the body's first line
+// number (0 when there is no `%%` line, and all of src is declarations).
+func SplitCell(src string) (decls, body string, bodyLine int) {
+	lines := strings.SplitAfter(src, "\n")
+	for i, line := range lines {
+		if strings.TrimSpace(line) == "%%" {
+			return strings.Join(lines[:i], ""), strings.Join(lines[i+1:], ""), i + 2
+		}
+	}
+	return src, "", 0
+}
+
 // splitCell splits a cell at its `%%` line and parses its declarations. It refuses
 // magics other than `%%`, a numbers cell with a body, and `func main` or `init`.
 func splitCell(index int, src string, numbers bool) (*codeCell, error) {
-	c := &codeCell{index: index, source: src, numbers: numbers, decls: src}
-	lines := strings.SplitAfter(src, "\n")
-	for i, line := range lines {
-		t := strings.TrimSpace(line)
-		if t == "%%" && !c.hasBody {
-			c.decls, c.body = strings.Join(lines[:i], ""), strings.Join(lines[i+1:], "")
-			c.hasBody, c.bodyLine = true, i+2
-			continue
-		}
-		if !c.hasBody && (strings.HasPrefix(t, "%") || strings.HasPrefix(t, "!")) {
+	c := &codeCell{index: index, source: src, numbers: numbers}
+	c.decls, c.body, c.bodyLine = SplitCell(src)
+	c.hasBody = c.bodyLine > 0
+	for i, line := range strings.SplitAfter(c.decls, "\n") {
+		if t := strings.TrimSpace(line); strings.HasPrefix(t, "%") || strings.HasPrefix(t, "!") {
 			return nil, fmt.Errorf("%s, line %d: %q: the exported page runs Go only, and of GoNB's magics only %%%%", c.where(), i+1, t)
 		}
 	}

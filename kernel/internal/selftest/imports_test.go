@@ -31,7 +31,7 @@ var allowedImports = map[string][]string{
 	"kernel/internal/browser":  {"kernel/internal/checkout"},
 	"kernel/internal/live":     {"kernel/internal/checkout"},
 	"kernel/internal/class":    {"kernel/internal/checkout", "kernel/internal/install", "kernel/internal/server", "kernel/internal/procs", "kernel/display"},
-	"kernel/internal/selftest": {"kernel/internal/checkout", "kernel/internal/procs", "kernel/internal/install", "kernel/internal/server", "kernel/internal/nbrun", "kernel/internal/export", "kernel/internal/browser", "kernel/internal/class"},
+	"kernel/internal/selftest": {"kernel/internal/checkout", "kernel/internal/procs", "kernel/internal/install", "kernel/internal/server", "kernel/internal/nbrun", "kernel/internal/export", "kernel/internal/live", "kernel/internal/browser", "kernel/internal/class"},
 	"kernel/internal/testkit":  {"kernel/internal/checkout"},
 	"kernel/display":           {},
 	"kernel/pagerun":           {"kernel/display"},

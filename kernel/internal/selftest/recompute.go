@@ -15,6 +15,7 @@ import (
 	"github.com/chainrule-go/backprop/kernel/internal/browser"
 	"github.com/chainrule-go/backprop/kernel/internal/checkout"
 	"github.com/chainrule-go/backprop/kernel/internal/export"
+	"github.com/chainrule-go/backprop/kernel/internal/live"
 	"github.com/chainrule-go/backprop/kernel/internal/nbrun"
 )
 
@@ -395,7 +396,7 @@ func (r *testRun) withoutSnapshotRuns(l *lessonNumbers) (map[int]string, error) 
 	for i, s := range l.second {
 		sources[i] = s
 	}
-	snapshots, err := snapshotCells(filepath.Join(r.exportDir(), l.name+".html"))
+	snapshots, err := export.SnapshotCells(filepath.Join(r.exportDir(), l.name+".html"))
 	if err != nil {
 		return nil, err
 	}
@@ -410,52 +411,9 @@ func (r *testRun) withoutSnapshotRuns(l *lessonNumbers) (map[int]string, error) 
 		if i >= len(nb.Cells) {
 			return nil, fmt.Errorf("%s: the page's snapshot cell %d is not in the notebook", l.name, i)
 		}
-		if decls, found := declarations(nb.Cells[i].Source.String()); found {
+		if decls, _, bodyLine := live.SplitCell(nb.Cells[i].Source.String()); bodyLine > 0 {
 			sources[i] = decls + "%%\n"
 		}
 	}
 	return sources, nil
-}
-
-// declarations returns the lines of a GoNB cell above its %% line, which declare what
-// later cells may use, and whether it has a %% line, below which its code runs.
-func declarations(source string) (string, bool) {
-	lines := strings.SplitAfter(source, "\n")
-	for i, line := range lines {
-		if strings.TrimSpace(line) == "%%" {
-			return strings.Join(lines[:i], ""), true
-		}
-	}
-	return "", false
-}
-
-// snapshotCells reads which cells an exported page does not recompute, from the list
-// of its cells that the page's runtime reads.
-func snapshotCells(page string) ([]int, error) {
-	html, err := os.ReadFile(page)
-	if err != nil {
-		return nil, err
-	}
-	const open = `<script type="application/json" id="backprop-lesson">`
-	_, rest, found := strings.Cut(string(html), open)
-	if !found {
-		return nil, nil // a page without live cells
-	}
-	raw, _, _ := strings.Cut(rest, "</script>")
-	var lesson struct {
-		Cells []struct {
-			Index int    `json:"index"`
-			Kind  string `json:"kind"`
-		} `json:"cells"`
-	}
-	if err := json.Unmarshal([]byte(raw), &lesson); err != nil {
-		return nil, fmt.Errorf("%s: the list of its cells: %v", page, err)
-	}
-	var cells []int
-	for _, c := range lesson.Cells {
-		if c.Kind == "snapshot" {
-			cells = append(cells, c.Index)
-		}
-	}
-	return cells, nil
 }
