@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chainrule-go/backprop/kernel/internal/testkit"
 )
 
 // workspace writes a cell's folder as GoNB leaves it: go.work using the folder and a
@@ -14,25 +16,15 @@ func workspace(t *testing.T, imports ...string) string {
 	t.Helper()
 	root := t.TempDir()
 	cell, lessons := filepath.Join(root, "cell"), filepath.Join(root, "lessons")
-	write(t, filepath.Join(lessons, "go.mod"), "module example.com/lessons\n\ngo 1.24\n")
-	write(t, filepath.Join(cell, "go.mod"), "module gonb_cell\n\ngo 1.24\n")
-	write(t, filepath.Join(cell, "go.work"), "go 1.24\n\nuse (\n\t.\n\t"+lessons+"\n)\n")
+	testkit.WriteFile(t, filepath.Join(lessons, "go.mod"), "module example.com/lessons\n\ngo 1.24\n")
+	testkit.WriteFile(t, filepath.Join(cell, "go.mod"), "module gonb_cell\n\ngo 1.24\n")
+	testkit.WriteFile(t, filepath.Join(cell, "go.work"), "go 1.24\n\nuse (\n\t.\n\t"+lessons+"\n)\n")
 	src := "package main\n\nimport (\n"
 	for _, imp := range imports {
 		src += "\t\"" + imp + "\"\n"
 	}
-	write(t, filepath.Join(cell, "main.go"), src+")\n\nfunc main() {}\n")
+	testkit.WriteFile(t, filepath.Join(cell, "main.go"), src+")\n\nfunc main() {}\n")
 	return cell
-}
-
-func write(t *testing.T, name, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(name, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
 
 func TestNothingToGet(t *testing.T) {
@@ -56,9 +48,9 @@ func TestWhatCannotBeReadLeavesItToTheRealGo(t *testing.T) {
 	noWork := workspace(t, "fmt")
 	os.Remove(filepath.Join(noWork, "go.work"))
 	broken := workspace(t, "fmt")
-	write(t, filepath.Join(broken, "main.go"), "package main\n\nimport (\n\t\"fmt\"\n")
+	testkit.WriteFile(t, filepath.Join(broken, "main.go"), "package main\n\nimport (\n\t\"fmt\"\n")
 	missing := workspace(t, "fmt")
-	write(t, filepath.Join(missing, "go.work"), "go 1.24\n\nuse ./nowhere\n")
+	testkit.WriteFile(t, filepath.Join(missing, "go.work"), "go 1.24\n\nuse ./nowhere\n")
 	noFiles := workspace(t)
 	os.Remove(filepath.Join(noFiles, "main.go"))
 	for name, dir := range map[string]string{"no go.work": noWork, "imports that do not parse": broken,
@@ -133,7 +125,7 @@ func TestEverythingElseRunsTheRealGo(t *testing.T) {
 func TestBuildsRunWithALargerGOGC(t *testing.T) {
 	bin := build(t)
 	script := filepath.Join(t.TempDir(), "go")
-	write(t, script, "#!/bin/sh\necho \"GOGC=$GOGC args=$*\"\n")
+	testkit.WriteFile(t, script, "#!/bin/sh\necho \"GOGC=$GOGC args=$*\"\n")
 	if err := os.Chmod(script, 0o755); err != nil {
 		t.Fatal(err)
 	}
