@@ -58,6 +58,6 @@ func Boundary(text string, f func(x0, x1 float64) float64, points []mathx.Exampl
 			ItemStyle: &opts.ItemStyle{Color: fill, BorderColor: "#111", BorderWidth: 1}}
 	}
 	opt.Series = append(opt.Series, dot("target > 0", "circle", "#ffffff", pos), dot("target ≤ 0", "diamond", "#111111", neg))
-	opt.Legend = &opts.Legend{Top: "8", Right: "10", Data: []string{"target > 0", "target ≤ 0"}}
+	opt.Legend = &opts.Legend{Top: "52", Left: "10", Data: []string{"target > 0", "target ≤ 0"}}
 	return c
 }

@@ -2,7 +2,9 @@ package chart
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -243,6 +245,25 @@ func TestHTML(t *testing.T) {
 		}
 		if _, ok := m["tooltip"]; !ok {
 			t.Errorf("%s: no tooltip", name)
+		}
+	}
+}
+
+// TestLegendClearsTheTitle: a legend beside the title runs into it when the
+// cell is narrow (448 px in JupyterLab with its sidebar open), so every legend
+// sits under the subtitle (top at least 48 px) or at the bottom.
+func TestLegendClearsTheTitle(t *testing.T) {
+	for name, c := range allCharts(t) {
+		legend, ok := jsonOf(t, c)["legend"].(map[string]any)
+		if !ok {
+			continue
+		}
+		if _, bottom := legend["bottom"]; bottom {
+			continue
+		}
+		top, err := strconv.Atoi(fmt.Sprint(legend["top"]))
+		if err != nil || top < 48 {
+			t.Errorf("%s: legend at top %v, want 48 px or more (under the subtitle) or at the bottom", name, legend["top"])
 		}
 	}
 }

@@ -100,15 +100,15 @@ func GradientBars(g mathx.Gradient) *display.Chart {
 		Title: []opts.Title{title("Gradient ∇C: one bar per weight and bias",
 			"bar to the right: raising the parameter raises C, so gradient descent lowers it")},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
-		Legend:  &opts.Legend{Top: "8", Right: "10", Data: legend},
-		Grid:    []grid{{Grid: opts.Grid{Left: "90", Right: "30", Top: "64", Bottom: "44"}}},
+		Legend:  &opts.Legend{Top: "52", Left: "10", Data: legend}, // under the subtitle: a narrow box has no room beside the title
+		Grid:    []grid{{Grid: opts.Grid{Left: "90", Right: "30", Top: "84", Bottom: "44"}}},
 		XAxis:   []xAxis{valueAxisX("∂C/∂θ")},
 		YAxis: []yAxis{{YAxis: opts.YAxis{Type: "category", Data: names, Inverse: opts.Bool(true),
 			AxisLine: &opts.AxisLine{OnZero: opts.Bool(false)}}, AxisLabel: &axisLabel{Interval: 0, FontSize: 11}}},
 		Series: bars,
 	}
 	c := newChart("Gradient bars", opt)
-	c.Height = max(defaultHeight, 16*total+120)
+	c.Height = max(defaultHeight, 16*total+140)
 	return c
 }
 

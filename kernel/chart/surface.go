@@ -68,7 +68,7 @@ func CostSurface(s Surface) *display.Chart {
 	if c.Title == "" {
 		c.Title = "Cost surface"
 	}
-	c.Height = 420
+	c.Height = 454
 	dx, dy := s.cellSize()
 	c.Script += fmt.Sprintf(`chart.setOption({tooltip: {formatter: function (p) {
   if (p.seriesType === 'heatmap') {
@@ -138,7 +138,7 @@ func (s Surface) option(cells [][3]float64, lo, hi float64) *option {
 		Title:   []opts.Title{title(s.Title, s.Subtitle)},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
 		// Whole pixels per cell (450 / 50 by 300 / 50) leave no seams between the cells.
-		Grid: []grid{{Grid: opts.Grid{Left: "60", Top: "70", Width: "450", Height: "300"}}},
+		Grid: []grid{{Grid: opts.Grid{Left: "60", Top: "104", Width: "450", Height: "300"}}}, // under the subtitle and a legend
 		XAxis: []xAxis{
 			{XAxis: opts.XAxis{Type: "category", Data: categories(surfaceCells), Show: hidden}},
 			xValues,
