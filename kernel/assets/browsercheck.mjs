@@ -204,7 +204,24 @@ async function secondView(page, result) {
   result.notes.push('a chart drawn in two views');
 }
 
-// resize: opening and closing the left sidebar must redraw every chart at its box's new width.
+// plotsOutside names each chart in the notebook whose plot (an ECharts grid) reaches
+// past the right edge of its box, which cuts the plot off in a narrow box.
+function plotsOutside() {
+  const out = [];
+  document.querySelectorAll('.jp-Notebook .chainrule-chart').forEach((b) => {
+    const chart = window.echarts && window.echarts.getInstanceByDom(b);
+    if (!chart) return;
+    const title = (chart.getOption().title || [{}])[0].text;
+    chart.getModel().eachComponent('grid', (grid) => {
+      const r = grid.coordinateSystem.getRect();
+      if (r.x + r.width > b.clientWidth + 1) out.push(`"${title}"'s plot ends at ${Math.round(r.x + r.width)} px in a box ${b.clientWidth} px wide`);
+    });
+  });
+  return out;
+}
+
+// resize: opening and closing the left sidebar must redraw every chart at its box's new
+// width, with every plot inside its box.
 async function resize(page, result) {
   const widths = () => [...document.querySelectorAll('.jp-Notebook .chainrule-chart')].map((b) => {
     const c = b.querySelector('canvas');
@@ -221,6 +238,7 @@ async function resize(page, result) {
     await page.evaluate(() => window.jupyterapp.commands.execute('application:toggle-left-area'));
     await waitFor(page, `every chart fitting its box after ${step}`, fits, null, MINUTE);
     boxes.push((await page.evaluate(widths)).map((w) => w.box));
+    for (const p of await page.evaluate(plotsOutside)) result.problems.push(`after ${step}: ${p}`);
   }
   if (boxes[1].every((w, i) => w === boxes[0][i])) {
     result.problems.push(`toggling the sidebar left the chart boxes at ${boxes[0].join(', ')} px, so no resize was tested`);

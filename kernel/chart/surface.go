@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/chainrule-go/backprop/kernel/display"
 	"github.com/chainrule-go/backprop/mathx"
@@ -12,6 +13,22 @@ import (
 
 // surfaceCells is how many heatmap cells a Surface has along each axis.
 const surfaceCells = 50
+
+// surfaceWidth and surfaceHeight are the plot's pixels: whole pixels per cell
+// (9 by 6) leave no seams between the cells.
+const surfaceWidth, surfaceHeight = 450, 300
+
+// fitSurfaceJS narrows the plot in a box too narrow for it beside the colour
+// scale (JupyterLab with its sidebar open): to the most whole pixels per cell,
+// from 2 to the drawn 9, that leave 160 px for the axis and the scale. It
+// follows the box as it is resized, until the chart is drawn anew.
+var fitSurfaceJS = fmt.Sprintf(`var watch = new ResizeObserver(function () {
+  if (chart.isDisposed()) { watch.disconnect(); return; }
+  var px = Math.max(2, Math.min(%d, Math.floor((box.clientWidth - 160) / %d)));
+  chart.setOption({grid: [{width: px * %d}]});
+});
+watch.observe(box);
+`, surfaceWidth/surfaceCells, surfaceCells, surfaceCells)
 
 // maxDescentSteps bounds the steps Descent takes.
 const maxDescentSteps = 10000
@@ -78,6 +95,7 @@ func CostSurface(s Surface) *display.Chart {
   return (p.seriesName === 'path' ? 'step ' + p.dataIndex : p.seriesName) + ': ' + %s + ' = ' + chainruleNum(p.value[0]) + ', ' + %s + ' = ' + chainruleNum(p.value[1]);
 }}});
 `, jsText(s.XName), s.X[0], dx, jsText(s.YName), s.Y[0], dy, jsText(s.ZName), jsText(s.XName), jsText(s.YName))
+	c.Script += fitSurfaceJS
 	return c
 }
 
@@ -137,8 +155,8 @@ func (s Surface) option(cells [][3]float64, lo, hi float64) *option {
 	return &option{
 		Title:   []opts.Title{title(s.Title, s.Subtitle)},
 		Tooltip: &opts.Tooltip{Trigger: "item"},
-		// Whole pixels per cell (450 / 50 by 300 / 50) leave no seams between the cells.
-		Grid: []grid{{Grid: opts.Grid{Left: "60", Top: "104", Width: "450", Height: "300"}}}, // under the subtitle and a legend
+		Grid: []grid{{Grid: opts.Grid{Left: "60", Top: "104", // under the subtitle and a legend
+			Width: strconv.Itoa(surfaceWidth), Height: strconv.Itoa(surfaceHeight)}}},
 		XAxis: []xAxis{
 			{XAxis: opts.XAxis{Type: "category", Data: categories(surfaceCells), Show: hidden}},
 			xValues,
