@@ -143,10 +143,15 @@ func TestClassKernelspec(t *testing.T) {
 		display.EChartsPathEnv: "static/echarts.min.js", "GOPROXY": "off",
 		display.EChartsFileEnv: "/opt/backprop-class/static/echarts.min.js",
 		"GOMODCACHE":           "/opt/backprop-class/gomodcache", "GOTOOLCHAIN": "local",
+		install.RealGoEnv: realGo(t),
 	} {
 		if spec.Env[k] != want {
 			t.Errorf("env %s = %q, want %q", k, spec.Env[k], want)
 		}
+	}
+	// kernelgo, copied into bin as go, is the first go on the kernel's PATH.
+	if first := strings.Split(spec.Env["PATH"], ":")[0]; first != "/opt/backprop-class/bin" {
+		t.Errorf("PATH %q starts with %s, want the class's bin, where kernelgo is go", spec.Env["PATH"], first)
 	}
 	if strings.Contains(spec.Env["PATH"], p.Root) {
 		t.Errorf("PATH %q names the checkout, which students may not be able to enter", spec.Env["PATH"])
@@ -200,4 +205,18 @@ func TestHubConfigIsPython(t *testing.T) {
 	if msg, err := exec.Command(python, "-c", "import ast, sys; ast.parse(open(sys.argv[1]).read())", file).CombinedOutput(); err != nil {
 		t.Errorf("jupyterhub_config.py does not parse: %s", msg)
 	}
+}
+
+// realGo is the absolute path of the go command on PATH, which kernelgo runs.
+func realGo(t *testing.T) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	abs, err := filepath.Abs(goBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return abs
 }

@@ -355,9 +355,10 @@ func classBin(p *checkout.Checkout, c Install) error {
 			return err
 		}
 		// The class's kernels start after setup has built gopls: they get the real one,
-		// not the stand-in that waits for it.
+		// not the stand-in that waits for it. kernelgo is their go, as it is the lessons'.
 		from := map[string]string{"gonb": filepath.Join(p.BinDir(), "gonb"),
-			"goimports": filepath.Join(p.BinDir(), "goimports"), "gopls": install.GoplsPath(p)}
+			"goimports": filepath.Join(p.BinDir(), "goimports"), "gopls": install.GoplsPath(p),
+			"go": install.KernelGoPath(p)}
 		for name, path := range from {
 			if err := copyFile(path, filepath.Join(c.bin(), name), 0o755); err != nil {
 				return err
@@ -372,19 +373,20 @@ func classBin(p *checkout.Checkout, c Install) error {
 	})
 }
 
-// commandSources lists the files the kernel command is built from, in this checkout:
-// the Go files and embedded files of every package `go list -deps ./kernel` names.
+// commandSources lists the files the class's commands are built from, in this checkout:
+// the Go files and embedded files of every package that `go list -deps` names for the
+// kernel command and for kernelgo, the class kernels' go.
 func commandSources(p *checkout.Checkout) ([]string, error) {
 	list := exec.Command("go", "list", "-deps", "-f",
 		`{{$d := .Dir}}{{range .GoFiles}}{{$d}}/{{.}}
 {{end}}{{range .EmbedFiles}}{{$d}}/{{.}}
-{{end}}`, "./kernel")
+{{end}}`, "./kernel", "./kernel/kernelgo")
 	list.Dir = p.Root
 	var stderr strings.Builder
 	list.Stderr = &stderr
 	raw, err := list.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go list -deps ./kernel: %v: %s", err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("go list -deps ./kernel ./kernel/kernelgo: %v: %s", err, strings.TrimSpace(stderr.String()))
 	}
 	var sources []string
 	for _, f := range strings.Split(string(raw), "\n") {

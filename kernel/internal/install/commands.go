@@ -32,6 +32,9 @@ var (
 	goplsStandIn = pathCommand{"gopls stand-in", "./kernel/goplsstandin", "gopls"}
 )
 
+// KernelGoPath is where setup builds kernelgo, the go command that kernels run.
+func KernelGoPath(p *checkout.Checkout) string { return filepath.Join(p.BinDir(), kernelGo.name) }
+
 // stampPath is where c's stamp is kept.
 func (c pathCommand) stampPath(p *checkout.Checkout) string {
 	return filepath.Join(p.BinDir(), ".stamp-"+filepath.Base(c.pkg))

@@ -64,23 +64,25 @@ func DataDir() (string, error) {
 const cellGoFlags = "'-ldflags=-s -w'"
 
 // NewKernelspec returns a kernel.json of this project: argv starts the kernel; its PATH
-// is before, then the folder of the go command, then after; env adds to GOPROXY=off,
-// with which cells resolve their imports from the module cache that setup fills (online,
-// GoNB's `go get` before every cell would ask the module proxy each time, a quarter
-// second per cell; offline it fails), and to GOFLAGS=cellGoFlags; owner is the checkout
-// the kernelspec serves.
+// is before (which holds kernelgo, as go), then the folder of the real go command, which
+// RealGoEnv names, then after; env adds to GOPROXY=off, with which cells resolve their
+// imports from the module cache that setup fills (online, GoNB's `go get` before every
+// cell would ask the module proxy each time, a quarter second per cell; offline it
+// fails), and to GOFLAGS=cellGoFlags; owner is the checkout the kernelspec serves.
 func NewKernelspec(argv, before, after []string, env map[string]string, owner string) (*Kernelspec, error) {
 	goBin, err := realGo()
 	if err != nil {
 		return nil, err
 	}
 	path := append(append(slices.Clone(before), filepath.Dir(goBin)), after...)
+	base := map[string]string{"PATH": strings.Join(path, string(os.PathListSeparator)),
+		"GOPROXY": "off", "GOFLAGS": cellGoFlags, RealGoEnv: goBin}
 	spec := &Kernelspec{
 		Argv:          argv,
 		DisplayName:   DisplayName,
 		Language:      "go",
 		InterruptMode: "message",
-		Env:           map[string]string{"PATH": strings.Join(path, string(os.PathListSeparator)), "GOPROXY": "off", "GOFLAGS": cellGoFlags},
+		Env:           base,
 		Metadata:      map[string]string{OwnerKey: owner},
 	}
 	maps.Copy(spec.Env, env)
@@ -101,10 +103,6 @@ func realGo() (string, error) {
 // the real go, which RealGoEnv names) on the kernel's PATH, and GoNB's log in
 // .kernel/logs/gonb.log.
 func kernelspecFor(p *checkout.Checkout) (*Kernelspec, error) {
-	goBin, err := realGo()
-	if err != nil {
-		return nil, err
-	}
 	argv := []string{
 		filepath.Join(p.BinDir(), "gonb"),
 		"--kernel", "{connection_file}",
@@ -117,8 +115,7 @@ func kernelspecFor(p *checkout.Checkout) (*Kernelspec, error) {
 		display.CheckoutEnv: p.Root, // charts load ECharts from the checkout
 		// GoNB compiles cells in a folder under TMPDIR, after `go work init` there;
 		// a go.work left in /tmp by anything else would make that fail.
-		"TMPDIR":  p.TmpDir(),
-		RealGoEnv: goBin,
+		"TMPDIR": p.TmpDir(),
 	}, p.Root)
 }
 
