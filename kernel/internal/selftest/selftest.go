@@ -78,7 +78,15 @@ func Run(only []string, timeout time.Duration) error {
 	if len(steps) == 0 {
 		return fmt.Errorf("--only %q names no step; the steps are %s", strings.Join(only, ","), strings.Join(StepKeys(), ", "))
 	}
-	p, inst, err := install.Here()
+	p, err := checkout.Here()
+	if err != nil {
+		return err
+	}
+	user, err := useOwnJupyterData(p)
+	if err != nil {
+		return err
+	}
+	inst, err := install.Setup(p)
 	if err != nil {
 		return err
 	}
@@ -110,6 +118,10 @@ func Run(only []string, timeout time.Duration) error {
 		}
 		passed++
 		fmt.Fprintf(checkout.Out, "test: ok   %s (%s)\n", s.name, checkout.Seconds(time.Since(start)))
+	}
+	if err := user.untouched(p); err != nil {
+		failed++
+		fmt.Fprintf(checkout.Out, "test: FAIL %v\n", err)
 	}
 	fmt.Fprintf(checkout.Out, "test: %d passed, %d failed\n", passed, failed)
 	if failed > 0 {
@@ -211,4 +223,44 @@ func (r *testRun) offline() error {
 
 func screenshotDir(p *checkout.Checkout) string {
 	return filepath.Join(p.Root, "out", "screenshots")
+}
+
+// A kernelspecFile is the user's gonb-backprop kernelspec as the test found it.
+type kernelspecFile struct {
+	path string
+	raw  []byte // nil when there was none
+}
+
+// useOwnJupyterData points Jupyter, for this process and everything it starts, at a
+// data folder of the test's own (.kernel/test-jupyter): the kernelspec that setup
+// installs, the servers' runtime files and the notebooks' trust stay there. In the
+// user's data folder the kernelspec would then serve this checkout, and a clone made
+// to be tested, once deleted, would leave their lessons with a kernel that cannot
+// start. It returns the user's kernelspec as it is, to be checked at the end.
+func useOwnJupyterData(p *checkout.Checkout) (kernelspecFile, error) {
+	dataDir, err := install.DataDir()
+	if err != nil {
+		return kernelspecFile{}, err
+	}
+	user := kernelspecFile{path: filepath.Join(dataDir, "kernels", install.KernelName, "kernel.json")}
+	if user.raw, err = os.ReadFile(user.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return kernelspecFile{}, err
+	}
+	own := filepath.Join(p.StateDir(), "test-jupyter")
+	checkout.Status("Jupyter data for this test", own)
+	return user, os.Setenv("JUPYTER_DATA_DIR", own)
+}
+
+// untouched fails when the user's kernelspec serves this checkout now and did not
+// before the run: the test installed into the user's data folder after all. (A
+// kernelspec that another checkout's setup re-pointed meanwhile is not the test's doing.)
+func (k kernelspecFile) untouched(p *checkout.Checkout) error {
+	raw, err := os.ReadFile(k.path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	if install.SpecOwner(raw) == p.Root && install.SpecOwner(k.raw) != p.Root {
+		return fmt.Errorf("the test pointed %s, which the user's own lessons run from, at this checkout", k.path)
+	}
+	return nil
 }
