@@ -69,6 +69,32 @@ func TestCheckReportsAPanicWhereItHappened(t *testing.T) {
 	}
 }
 
+// With two workers, three notebooks run in two kernels at once, each exactly once, and
+// the results come back in the order the notebooks were given, although the broken one
+// (a compile error in its second code cell) finishes long before the chart notebook.
+func TestCheckRunsNotebooksAtOnce(t *testing.T) {
+	p := testkit.Checkout(t)
+	j, err := install.Installed(p)
+	testkit.Require(t, err)
+	log := testkit.CaptureOut(t)
+	notebooks := []string{filepath.Join("testdata", "chart.ipynb"), filepath.Join("testdata", "broken.ipynb"), filepath.Join("testdata", "panic.ipynb")}
+	results, err := Execute(p, j, notebooks, Options{Timeout: 2 * time.Minute, Workers: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(results) != len(notebooks) {
+		t.Fatalf("%d results for %d notebooks:\n%s", len(results), len(notebooks), log)
+	}
+	for i, want := range []bool{true, false, false} {
+		if !strings.HasSuffix(results[i].Name, filepath.Base(notebooks[i])) || results[i].OK != want {
+			t.Errorf("result %d: %s, ok %v; want %s, ok %v", i, results[i].Name, results[i].OK, notebooks[i], want)
+		}
+	}
+	if results[1].CodeCell != 2 || results[2].CodeCell != 2 {
+		t.Errorf("the failures are in code cells %d and %d, want 2 and 2:\n%s", results[1].CodeCell, results[2].CodeCell, log)
+	}
+}
+
 func TestCheckTimesOutAHungCell(t *testing.T) {
 	start := time.Now()
 	res, log := checkOne(t, filepath.Join("testdata", "hang.ipynb"), 3*time.Second)
