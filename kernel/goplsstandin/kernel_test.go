@@ -32,7 +32,7 @@ func (l layout) kernelspec(t *testing.T, logFile string) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := os.ReadFile(filepath.Join(dataDir, "kernels", install.KernelName, "kernel.json"))
+	raw, err := os.ReadFile(install.KernelspecFile(dataDir))
 	if err != nil {
 		t.Fatal(err)
 	}

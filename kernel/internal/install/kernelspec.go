@@ -89,6 +89,11 @@ func NewKernelspec(argv, before, after []string, env map[string]string, owner st
 	return spec, nil
 }
 
+// KernelspecFile is where the lessons' kernel.json is under the Jupyter data folder dataDir.
+func KernelspecFile(dataDir string) string {
+	return filepath.Join(dataDir, "kernels", KernelName, "kernel.json")
+}
+
 // realGo returns the absolute path of the go command on PATH.
 func realGo() (string, error) {
 	goBin, err := exec.LookPath("go")

@@ -348,7 +348,7 @@ func Chromium(p *checkout.Checkout) (string, error) {
 func Installed(p *checkout.Checkout) (*Jupyter, error) {
 	j, _, reasons := FindJupyter(p, false)
 	dataDir, _ := DataDir()
-	spec := filepath.Join(dataDir, "kernels", KernelName, "kernel.json")
+	spec := KernelspecFile(dataDir)
 	if j == nil || !ToolsPresent(p) || !checkout.Exists(spec) {
 		return nil, fmt.Errorf("the kernel is not installed (run `go run ./kernel setup`): %s", strings.Join(reasons, "; "))
 	}

@@ -146,7 +146,7 @@ func TestKernelspecMovesToThisCheckoutAndSaysSo(t *testing.T) {
 	if !strings.Contains(log.String(), "it served the checkout "+other.Root+" before") {
 		t.Errorf("setup did not say the kernelspec moved from %s:\n%s", other.Root, log)
 	}
-	raw, _ := os.ReadFile(filepath.Join(data, "kernels", KernelName, "kernel.json"))
+	raw, _ := os.ReadFile(KernelspecFile(data))
 	if !strings.Contains(string(raw), `"-go_work=`+p.Root+`"`) {
 		t.Errorf("kernel.json does not point at this checkout:\n%s", raw)
 	}
@@ -156,7 +156,7 @@ func TestKernelspecNotOursIsNotOverwritten(t *testing.T) {
 	p := testkit.Checkout(t)
 	testkit.CaptureOut(t)
 	data := t.TempDir()
-	file := filepath.Join(data, "kernels", KernelName, "kernel.json")
+	file := KernelspecFile(data)
 	os.MkdirAll(filepath.Dir(file), 0o755)
 	foreign := []byte(`{"argv": ["something-else"], "display_name": "Someone else's", "language": "go"}`)
 	os.WriteFile(file, foreign, 0o644)
