@@ -225,10 +225,10 @@ func screenshotDir(p *checkout.Checkout) string {
 	return filepath.Join(p.Root, "out", "screenshots")
 }
 
-// A kernelspecFile is the user's gonb-backprop kernelspec as the test found it.
-type kernelspecFile struct {
-	path string
-	raw  []byte // nil when there was none
+// A userKernelspec is the user's gonb-backprop kernelspec as the test found it.
+type userKernelspec struct {
+	path  string
+	owner string // the checkout it served, "" when there was none
 }
 
 // useOwnJupyterData points Jupyter, for this process and everything it starts, at a
@@ -237,29 +237,39 @@ type kernelspecFile struct {
 // user's data folder the kernelspec would then serve this checkout, and a clone made
 // to be tested, once deleted, would leave their lessons with a kernel that cannot
 // start. It returns the user's kernelspec as it is, to be checked at the end.
-func useOwnJupyterData(p *checkout.Checkout) (kernelspecFile, error) {
+func useOwnJupyterData(p *checkout.Checkout) (userKernelspec, error) {
 	dataDir, err := install.DataDir()
 	if err != nil {
-		return kernelspecFile{}, err
+		return userKernelspec{}, err
 	}
-	user := kernelspecFile{path: filepath.Join(dataDir, "kernels", install.KernelName, "kernel.json")}
-	if user.raw, err = os.ReadFile(user.path); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return kernelspecFile{}, err
+	user := userKernelspec{path: install.KernelspecFile(dataDir)}
+	if user.owner, err = specOwner(user.path); err != nil {
+		return userKernelspec{}, err
 	}
 	own := filepath.Join(p.StateDir(), "test-jupyter")
 	checkout.Status("Jupyter data for this test", own)
 	return user, os.Setenv("JUPYTER_DATA_DIR", own)
 }
 
+// specOwner returns the checkout that the kernel.json at path serves, "" when there is
+// none or it was not written by this project.
+func specOwner(path string) (string, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		return "", err
+	}
+	return install.SpecOwner(raw), nil
+}
+
 // untouched fails when the user's kernelspec serves this checkout now and did not
 // before the run: the test installed into the user's data folder after all. (A
 // kernelspec that another checkout's setup re-pointed meanwhile is not the test's doing.)
-func (k kernelspecFile) untouched(p *checkout.Checkout) error {
-	raw, err := os.ReadFile(k.path)
-	if err != nil && !errors.Is(err, os.ErrNotExist) {
+func (k userKernelspec) untouched(p *checkout.Checkout) error {
+	owner, err := specOwner(k.path)
+	if err != nil {
 		return err
 	}
-	if install.SpecOwner(raw) == p.Root && install.SpecOwner(k.raw) != p.Root {
+	if owner == p.Root && k.owner != p.Root {
 		return fmt.Errorf("the test pointed %s, which the user's own lessons run from, at this checkout", k.path)
 	}
 	return nil
