@@ -21,10 +21,10 @@ func servingSpec(root string) *install.Kernelspec {
 // user's kernelspec was pointed at the checkout under test all the same.
 func TestTheTestKeepsItsKernelspecToItself(t *testing.T) {
 	p := &checkout.Checkout{Root: t.TempDir()}
-	userData := t.TempDir()
+	userData, elsewhere := t.TempDir(), t.TempDir() // elsewhere: other checkouts' folders
 	t.Setenv("JUPYTER_DATA_DIR", userData)
 	userKernels := filepath.Join(userData, "kernels")
-	if _, _, err := install.WriteKernelspec(userKernels, servingSpec("/home/someone/backprop")); err != nil {
+	if _, _, err := install.WriteKernelspec(userKernels, servingSpec(filepath.Join(elsewhere, "lessons"))); err != nil {
 		t.Fatal(err)
 	}
 	testkit.CaptureOut(t)
@@ -42,7 +42,7 @@ func TestTheTestKeepsItsKernelspecToItself(t *testing.T) {
 		t.Errorf("nothing touched the user's kernelspec: %v", err)
 	}
 	// Another checkout's setup re-pointing it meanwhile is not the test's doing.
-	if _, _, err := install.WriteKernelspec(userKernels, servingSpec("/srv/other-clone")); err != nil {
+	if _, _, err := install.WriteKernelspec(userKernels, servingSpec(filepath.Join(elsewhere, "another-clone"))); err != nil {
 		t.Fatal(err)
 	}
 	if err := user.untouched(p); err != nil {
