@@ -24,6 +24,7 @@ import (
 type lessonNumbers struct {
 	name   string         // "02-chain-rule"
 	path   string         // the notebook
+	cells  []string       // every cell's source, as the notebook has it
 	second map[int]string // numbers cell index → its whole source with the second values
 	same   bool           // every second source is the cell's own: the kernel's first run serves
 }
@@ -54,6 +55,7 @@ func readNumbers(path string) (*lessonNumbers, error) {
 	}
 	l := &lessonNumbers{name: strings.TrimSuffix(filepath.Base(path), ".ipynb"), path: path, second: map[int]string{}, same: true}
 	for i, c := range nb.Cells {
+		l.cells = append(l.cells, c.Source.String())
 		if !slices.Contains(c.Metadata.Tags, "numbers") {
 			continue
 		}
@@ -400,18 +402,11 @@ func (r *testRun) withoutSnapshotRuns(l *lessonNumbers) (map[int]string, error) 
 	if err != nil {
 		return nil, err
 	}
-	if len(snapshots) == 0 {
-		return sources, nil
-	}
-	nb, err := readNotebook(l.path)
-	if err != nil {
-		return nil, err
-	}
 	for _, i := range snapshots {
-		if i >= len(nb.Cells) {
+		if i >= len(l.cells) {
 			return nil, fmt.Errorf("%s: the page's snapshot cell %d is not in the notebook", l.name, i)
 		}
-		if decls, _, bodyLine := live.SplitCell(nb.Cells[i].Source.String()); bodyLine > 0 {
+		if decls, _, bodyLine := live.SplitCell(l.cells[i]); bodyLine > 0 {
 			sources[i] = decls + "%%\n"
 		}
 	}

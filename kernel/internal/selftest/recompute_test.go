@@ -281,14 +281,18 @@ func TestSnapshotCellsRunTheirDeclarationsOnly(t *testing.T) {
 	r := &testRun{p: &checkout.Checkout{Root: root}}
 	nb := filepath.Join(root, "10-x.ipynb")
 	testkit.WriteFile(t, nb, `{"cells": [
-		{"cell_type": "code", "metadata": {"tags": ["numbers"]}, "source": "var eta = 0.5", "outputs": []},
+		{"cell_type": "code", "metadata": {"tags": ["numbers"], "backprop": {"second": "var eta = 0.1"}}, "source": "var eta = 0.5", "outputs": []},
 		{"cell_type": "code", "metadata": {}, "source": "import \"fmt\"\n\nfunc train() {}\n\n%%\ntrain()\nfmt.Println(eta)", "outputs": []},
 		{"cell_type": "code", "metadata": {}, "source": "%%\nfmt.Println(2 * eta)", "outputs": []},
 		{"cell_type": "code", "metadata": {}, "source": "%%\ntrain()", "outputs": []}]}`)
 	page := `<p>…</p><script type="application/json" id="backprop-lesson">{"lesson":"10-x","cells":[` +
 		`{"index":0,"kind":"numbers"},{"index":1,"kind":"snapshot","why":"needs the MNIST data"},{"index":2,"kind":"live"},{"index":3,"kind":"snapshot"}]}</script>`
 	testkit.WriteFile(t, filepath.Join(r.exportDir(), "10-x.html"), page)
-	got, err := r.withoutSnapshotRuns(&lessonNumbers{name: "10-x", path: nb, second: map[int]string{0: "var eta = 0.1"}})
+	l, err := readNumbers(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.withoutSnapshotRuns(l)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,11 +301,11 @@ func TestSnapshotCellsRunTheirDeclarationsOnly(t *testing.T) {
 		t.Errorf("sources = %q, want %q", got, want)
 	}
 	testkit.WriteFile(t, filepath.Join(r.exportDir(), "10-x.html"), "<p>a page without live cells</p>")
-	if got, err := r.withoutSnapshotRuns(&lessonNumbers{name: "10-x", path: nb, second: map[int]string{0: "var eta = 0.1"}}); err != nil || len(got) != 1 {
+	if got, err := r.withoutSnapshotRuns(l); err != nil || len(got) != 1 {
 		t.Errorf("a page without a list of cells: %q, %v", got, err)
 	}
 	testkit.WriteFile(t, filepath.Join(r.exportDir(), "10-x.html"), `<script type="application/json" id="backprop-lesson">{"cells":[</script>`)
-	if _, err := r.withoutSnapshotRuns(&lessonNumbers{name: "10-x", path: nb}); err == nil || !strings.Contains(err.Error(), "the list of its cells") {
+	if _, err := r.withoutSnapshotRuns(l); err == nil || !strings.Contains(err.Error(), "the list of its cells") {
 		t.Errorf("a page whose list does not parse: %v", err)
 	}
 }
