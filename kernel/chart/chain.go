@@ -3,6 +3,7 @@ package chart
 import (
 	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/chainrule-go/backprop/kernel/display"
 	"github.com/chainrule-go/backprop/mathx"
@@ -88,11 +89,12 @@ func ChainGradient(c mathx.Chain, a0, y float64) *display.Chart {
 	var layers []string
 	var dws, dbs []float64
 	for l := 1; l <= c.Len(); l++ {
-		layers = append(layers, fmt.Sprintf("layer %d", l))
+		layers = append(layers, strconv.Itoa(l))
 		dws = append(dws, tr.Layer(l).DC_dw)
 		dbs = append(dbs, tr.Layer(l).DC_db)
 	}
-	x := xAxis{XAxis: opts.XAxis{Type: "category", Data: layers}, AxisLabel: &axisLabel{Interval: 0}}
+	x := xAxis{XAxis: opts.XAxis{Type: "category", Data: layers, Name: "layer l", NameLocation: "middle", NameGap: 26},
+		AxisLabel: indexLabels(len(layers))}
 	bar := func(name string, data []float64, color string) series {
 		return series{Type: "bar", Name: name, Data: data, ItemStyle: &opts.ItemStyle{Color: color}}
 	}
@@ -100,7 +102,7 @@ func ChainGradient(c mathx.Chain, a0, y float64) *display.Chart {
 		Title:   []opts.Title{title("∂C0/∂w(l) and ∂C0/∂b(l) of the chain", fmt.Sprintf("%d layers, C0 = %s", c.Len(), num(tr.C0)))},
 		Tooltip: &opts.Tooltip{Trigger: "axis"},
 		Legend:  &opts.Legend{Bottom: "0"},
-		Grid:    []grid{{Grid: opts.Grid{Left: "70", Right: "30", Top: "70", Bottom: "60"}}},
+		Grid:    []grid{{Grid: opts.Grid{Left: "70", Right: "30", Top: "70", Bottom: "70"}}},
 		XAxis:   []xAxis{x},
 		YAxis:   []yAxis{valueAxisY("partial derivative")},
 		Series:  []series{bar("∂C0/∂w(l)", dws, colorCurve), bar("∂C0/∂b(l)", dbs, colorTangent)},

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/chainrule-go/backprop/mathx"
@@ -48,6 +49,12 @@ func TestChainGradient(t *testing.T) {
 		if dw[l-1] != tr.Layer(l).DC_dw || db[l-1] != tr.Layer(l).DC_db {
 			t.Errorf("layer %d: bars %v, %v; want %v, %v", l, dw[l-1], db[l-1], tr.Layer(l).DC_dw, tr.Layer(l).DC_db)
 		}
+	}
+	// The layers are numbered under an axis named for them, so that ten of them fit
+	// a narrow box ("layer 1 … layer 10" ran into each other at 454 px).
+	x := opt.XAxis[0]
+	if got := x.Data.([]string); !slices.Equal(got, []string{"1", "2", "3", "4"}) || x.Name != "layer l" {
+		t.Errorf("x axis %q with categories %q, want \"layer l\" with 1 … 4", x.Name, got)
 	}
 }
 

@@ -2,6 +2,7 @@ package chart
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/chainrule-go/backprop/kernel/display"
 	"github.com/chainrule-go/backprop/mathx"
@@ -61,7 +62,7 @@ func Nudges(net *mathx.Network, examples []mathx.Example) *display.Chart {
 	if err != nil {
 		return failed(name, "%v", err)
 	}
-	grads, columns = append(grads, avg), append(columns, "average: −∇C")
+	grads, columns = append(grads, avg), append(columns, "−∇C") // the subtitle names it the average
 	rows := make([]string, len(params))
 	cells := make([][3]float64, 0, len(grads)*len(params))
 	values := make([]float64, 0, cap(cells))
@@ -85,7 +86,8 @@ func Nudges(net *mathx.Network, examples []mathx.Example) *display.Chart {
 func nudgesChart(rows, columns []string, cells [][3]float64, m float64) *display.Chart {
 	heat := series{Type: "heatmap", Name: "nudge −∂C/∂θ", Data: cells,
 		ItemStyle: &opts.ItemStyle{BorderColor: "#fff", BorderWidth: 1}}
-	if len(cells) <= 120 {
+	labels := len(cells) <= 120
+	if labels {
 		heat.Label = &opts.Label{Show: opts.Bool(true), FontSize: 10}
 		heat.Data = labelled(cells)
 	}
@@ -99,7 +101,7 @@ func nudgesChart(rows, columns []string, cells [][3]float64, m float64) *display
 		Title: []opts.Title{title("What each example asks of every weight and bias",
 			"column i: the nudge −∂C_i/∂θ that lowers example i's cost;  last column: their average, −∇C\ngreen: raise θ;  purple: lower it;  pale: barely matters")},
 		Tooltip:   &opts.Tooltip{Trigger: "item"},
-		Grid:      []grid{{Grid: opts.Grid{Left: "80", Right: "90", Top: "96", Bottom: "16"}}},
+		Grid:      []grid{{Grid: opts.Grid{Left: strconv.Itoa(nudgesLeft), Right: strconv.Itoa(nudgesRight), Top: "96", Bottom: "16"}}},
 		XAxis:     []xAxis{xs},
 		YAxis:     []yAxis{ys},
 		VisualMap: []visualMap{scale},
@@ -114,8 +116,30 @@ chart.setOption({
   }}
 });
 `, jsList(columns), jsList(rows))
+	if labels {
+		c.Script += fmt.Sprintf(fitNudgeLabelsJS, nudgesLeft+nudgesRight, minNudgeLabelCell)
+	}
 	return c
 }
+
+// Where the plot of Nudges sits in its box: the room left for the rows' names
+// and right for the colour scale.
+const nudgesLeft, nudgesRight = 80, 90
+
+// minNudgeLabelCell is the narrowest cell, in pixels, that shows its value; in
+// a narrower box (JupyterLab with its sidebar open) the values would run into
+// each other, and the colours and the tooltips tell them.
+const minNudgeLabelCell = 48
+
+// fitNudgeLabelsJS shows the cells' values only while the cells are wide
+// enough for them, following the box as it is resized.
+const fitNudgeLabelsJS = `var fitLabels = new ResizeObserver(function () {
+  if (chart.isDisposed()) { fitLabels.disconnect(); return; }
+  var cell = (box.clientWidth - %d) / chainruleColumns.length;
+  chart.setOption({series: [{label: {show: cell >= %d}}]});
+});
+fitLabels.observe(box);
+`
 
 // jsList returns ss as a JavaScript array of string literals of HTML text.
 func jsList(ss []string) string {

@@ -30,7 +30,7 @@ func TestNudges(t *testing.T) {
 		t.Fatalf("%d rows × %d columns, want one row per parameter (%d) and one column per example and the average (%d)",
 			len(rows), len(columns), len(params), len(batch)+1)
 	}
-	if columns[0] != "−∇C_0" || columns[len(batch)] != "average: −∇C" {
+	if columns[0] != "−∇C_0" || columns[len(batch)] != "−∇C" {
 		t.Errorf("columns %q", columns)
 	}
 	// What each column must hold: −Backprop of its example, and −Gradient of the batch.
