@@ -220,8 +220,52 @@ function plotsOutside() {
   return out;
 }
 
+// labelsTouching names each pair of neighbouring labels on a chart's x axis that overlap
+// or come closer than 5 px, which reads as one label ("-1.2 -1") in a narrow box. It
+// reads the labels ECharts drew (zrender text under an axis's "label_…" element).
+function labelsTouching() {
+  const out = [];
+  document.querySelectorAll('.jp-Notebook .chainrule-chart').forEach((b) => {
+    const chart = window.echarts && window.echarts.getInstanceByDom(b);
+    if (!chart) return;
+    const title = (chart.getOption().title || [{}])[0].text;
+    const axes = {};
+    chart.getZr().storage.getDisplayList(true).forEach((el) => {
+      if (el.type !== 'tspan' || el.invisible || el.ignore) return;
+      let label = null;
+      for (let g = el.parent; g; g = g.parent) {
+        if (!label && g.anid && g.anid.startsWith('label_')) label = g;
+        if (!g.__ecComponentInfo) continue;
+        const { mainType, index } = g.__ecComponentInfo;
+        if (label && mainType === 'xAxis') {
+          const r = el.getBoundingRect().clone();
+          r.applyTransform(el.getComputedTransform());
+          (axes[index] = axes[index] || []).push({ text: el.style.text, x: r.x, end: r.x + r.width });
+        }
+        break;
+      }
+    });
+    for (const labels of Object.values(axes)) {
+      labels.sort((p, q) => p.x - q.x);
+      for (let i = 1; i < labels.length; i++) {
+        const gap = Math.round(labels[i].x - labels[i - 1].end);
+        if (gap < 5) out.push(`"${title}"'s x-axis labels "${labels[i - 1].text}" and "${labels[i].text}" are ${gap} px apart in a box ${b.clientWidth} px wide`);
+      }
+    }
+  });
+  return out;
+}
+
+// still: no chart in the notebook is animating (its labels are where they end up).
+function still() {
+  return [...document.querySelectorAll('.jp-Notebook .chainrule-chart')].every((b) => {
+    const chart = window.echarts && window.echarts.getInstanceByDom(b);
+    return !chart || chart.getZr().animation.isFinished();
+  });
+}
+
 // resize: opening and closing the left sidebar must redraw every chart at its box's new
-// width, with every plot inside its box.
+// width, with every plot inside its box and no two x-axis labels touching.
 async function resize(page, result) {
   const widths = () => [...document.querySelectorAll('.jp-Notebook .chainrule-chart')].map((b) => {
     const c = b.querySelector('canvas');
@@ -239,6 +283,8 @@ async function resize(page, result) {
     await waitFor(page, `every chart fitting its box after ${step}`, fits, null, MINUTE);
     boxes.push((await page.evaluate(widths)).map((w) => w.box));
     for (const p of await page.evaluate(plotsOutside)) result.problems.push(`after ${step}: ${p}`);
+    await waitFor(page, `every chart's animation ending after ${step}`, still, null, MINUTE);
+    for (const p of await page.evaluate(labelsTouching)) result.problems.push(`after ${step}: ${p}`);
   }
   if (boxes[1].every((w, i) => w === boxes[0][i])) {
     result.problems.push(`toggling the sidebar left the chart boxes at ${boxes[0].join(', ')} px, so no resize was tested`);
