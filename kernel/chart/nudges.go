@@ -132,13 +132,10 @@ const nudgesLeft, nudgesRight = 80, 90
 const minNudgeLabelCell = 48
 
 // fitNudgeLabelsJS shows the cells' values only while the cells are wide
-// enough for them, following the box as it is resized.
-const fitNudgeLabelsJS = `var fitLabels = new ResizeObserver(function () {
-  if (chart.isDisposed()) { fitLabels.disconnect(); return; }
-  var cell = (box.clientWidth - %d) / chainruleColumns.length;
-  chart.setOption({series: [{label: {show: cell >= %d}}]});
+// enough for them, at every width the box takes.
+const fitNudgeLabelsJS = `onWidth(function (width) {
+  chart.setOption({series: [{label: {show: (width - %d) / chainruleColumns.length >= %d}}]});
 });
-fitLabels.observe(box);
 `
 
 // jsList returns ss as a JavaScript array of string literals of HTML text.

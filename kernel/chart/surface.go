@@ -20,17 +20,15 @@ const surfaceWidth, surfaceHeight = 450, 300
 
 // fitSurfaceJS narrows the plot in a box too narrow for it beside the colour
 // scale (JupyterLab with its sidebar open): to the most whole pixels per cell,
-// from 2 to the drawn 9, that leave 160 px for the axis and the scale. It
-// follows the box as it is resized, until the chart is drawn anew. Below
-// minEndLabelPx pixels per cell the x axis drops the labels of its two ends,
-// which are not round numbers and would touch their neighbours ("-1.2 -1").
-var fitSurfaceJS = fmt.Sprintf(`var watch = new ResizeObserver(function () {
-  if (chart.isDisposed()) { watch.disconnect(); return; }
-  var px = Math.max(2, Math.min(%d, Math.floor((box.clientWidth - 160) / %d)));
+// from 2 to the drawn 9, that leave 160 px for the axis and the scale, at every
+// width the box takes. Below minEndLabelPx pixels per cell the x axis drops the
+// labels of its two ends, which are not round numbers and would touch their
+// neighbours ("-1.2 -1").
+var fitSurfaceJS = fmt.Sprintf(`onWidth(function (width) {
+  var px = Math.max(2, Math.min(%d, Math.floor((width - 160) / %d)));
   var ends = px >= %d;
   chart.setOption({grid: [{width: px * %d}], xAxis: [{}, {axisLabel: {showMinLabel: ends, showMaxLabel: ends}}]});
 });
-watch.observe(box);
 `, surfaceWidth/surfaceCells, surfaceCells, minEndLabelPx, surfaceCells)
 
 // minEndLabelPx is the fewest pixels per cell at which a surface's x axis

@@ -80,6 +80,8 @@ type Chart struct {
 	Option        any    // the ECharts option object; marshalled with encoding/json
 	// Script, if set, is JavaScript run once the chart is drawn, with `chart`
 	// (the ECharts instance) and `box` (its div) in scope — for sliders and the like.
+	// It may call onWidth(f): f(width) then runs with the box's width once the chart
+	// is drawn and again each time the chart follows its box to a new size.
 	Script string
 	// Controls is HTML placed right after the chart box (for example a slider the Script
 	// wires up, finding it as box.nextElementSibling).
@@ -255,6 +257,11 @@ function load() {
 ` + themeJS + `
 // draw makes the chart in box and runs the chart's own script. Drawn again (a theme
 // change), the controls are replaced by a copy first, which drops the old listeners.
+// onWidth is for a chart's own script: f(width) runs with the box's width right after
+// the script, and after each resize of the chart to its box, until the chart is drawn anew.
+var widthWatchers = [];
+function onWidth(f) { widthWatchers.push(f); }
+function widthChanged(box) { widthWatchers.forEach(function (f) { f(box.clientWidth); }); }
 function draw(echarts, box, old) {
   if (old) {
     old.dispose();
@@ -265,7 +272,9 @@ function draw(echarts, box, old) {
   box.innerHTML = '';
   var chart = echarts.init(box, dark ? 'dark' : null);
   chart.setOption(dark ? chainruleForDark(option, box) : option);
+  widthWatchers = [];
   ready(chart, box);
+  widthChanged(box);
   box.setAttribute('data-drawn', 'true');
   box.setAttribute('data-theme', dark ? 'dark' : 'light');
   return chart;
@@ -274,7 +283,9 @@ function start(echarts, box) {
   var chart = null;
   var sized = function () {
     if (!box.isConnected || box.clientWidth === 0) return;
-    if (chart) chart.resize(); else chart = draw(echarts, box);
+    if (!chart) { chart = draw(echarts, box); return; }
+    chart.resize();
+    widthChanged(box);
   };
   new ResizeObserver(sized).observe(box);
   new MutationObserver(function () {
