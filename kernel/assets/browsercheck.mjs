@@ -204,52 +204,42 @@ async function secondView(page, result) {
   result.notes.push('a chart drawn in two views');
 }
 
-// plotsOutside names each chart in the notebook whose plot (an ECharts grid) reaches
-// past the right edge of its box, which cuts the plot off in a narrow box.
-function plotsOutside() {
-  const out = [];
-  document.querySelectorAll('.jp-Notebook .chainrule-chart').forEach((b) => {
-    const chart = window.echarts && window.echarts.getInstanceByDom(b);
-    if (!chart) return;
-    const title = (chart.getOption().title || [{}])[0].text;
-    chart.getModel().eachComponent('grid', (grid) => {
-      const r = grid.coordinateSystem.getRect();
-      if (r.x + r.width > b.clientWidth + 1) out.push(`"${title}"'s plot ends at ${Math.round(r.x + r.width)} px in a box ${b.clientWidth} px wide`);
-    });
-  });
-  return out;
-}
-
-// labelsTouching names each pair of neighbouring labels on a chart's x axis that overlap
-// or come closer than 5 px, which reads as one label ("-1.2 -1") in a narrow box. It
-// reads the labels ECharts drew (zrender text under an axis's "label_…" element).
-function labelsTouching() {
-  const out = [];
-  document.querySelectorAll('.jp-Notebook .chainrule-chart').forEach((b) => {
-    const chart = window.echarts && window.echarts.getInstanceByDom(b);
-    if (!chart) return;
-    const title = (chart.getOption().title || [{}])[0].text;
+// layoutProblems names what a narrow box spoils in each chart of the notebook: a plot
+// (an ECharts grid) that reaches past the box's right edge, and neighbouring x-axis
+// labels that overlap or come closer than 5 px, which read as one ("-1.2 -1"). The
+// labels are those ECharts drew: zrender text under an axis's "label_…" element.
+function layoutProblems() {
+  // xLabels lists the labels drawn on each x axis of chart, by the axis's index.
+  function xLabels(chart) {
     const axes = {};
     chart.getZr().storage.getDisplayList(true).forEach((el) => {
       if (el.type !== 'tspan' || el.invisible || el.ignore) return;
       let label = null;
-      for (let g = el.parent; g; g = g.parent) {
-        if (!label && g.anid && g.anid.startsWith('label_')) label = g;
-        if (!g.__ecComponentInfo) continue;
-        const { mainType, index } = g.__ecComponentInfo;
-        if (label && mainType === 'xAxis') {
-          const r = el.getBoundingRect().clone();
-          r.applyTransform(el.getComputedTransform());
-          (axes[index] = axes[index] || []).push({ text: el.style.text, x: r.x, end: r.x + r.width });
-        }
-        break;
-      }
+      let g = el.parent;
+      for (; g && !g.__ecComponentInfo; g = g.parent) if (!label && g.anid && g.anid.startsWith('label_')) label = g;
+      if (!label || !g || g.__ecComponentInfo.mainType !== 'xAxis') return;
+      const r = el.getBoundingRect().clone();
+      r.applyTransform(el.getComputedTransform());
+      const index = g.__ecComponentInfo.index;
+      (axes[index] = axes[index] || []).push({ text: el.style.text, x: r.x, end: r.x + r.width });
     });
-    for (const labels of Object.values(axes)) {
+    return Object.values(axes);
+  }
+  const out = [];
+  document.querySelectorAll('.jp-Notebook .chainrule-chart').forEach((b) => {
+    const chart = window.echarts && window.echarts.getInstanceByDom(b);
+    if (!chart) return;
+    const title = (chart.getOption().title || [{}])[0].text;
+    const box = `a box ${b.clientWidth} px wide`;
+    chart.getModel().eachComponent('grid', (grid) => {
+      const r = grid.coordinateSystem.getRect();
+      if (r.x + r.width > b.clientWidth + 1) out.push(`"${title}"'s plot ends at ${Math.round(r.x + r.width)} px in ${box}`);
+    });
+    for (const labels of xLabels(chart)) {
       labels.sort((p, q) => p.x - q.x);
       for (let i = 1; i < labels.length; i++) {
         const gap = Math.round(labels[i].x - labels[i - 1].end);
-        if (gap < 5) out.push(`"${title}"'s x-axis labels "${labels[i - 1].text}" and "${labels[i].text}" are ${gap} px apart in a box ${b.clientWidth} px wide`);
+        if (gap < 5) out.push(`"${title}"'s x-axis labels "${labels[i - 1].text}" and "${labels[i].text}" are ${gap} px apart in ${box}`);
       }
     }
   });
@@ -282,9 +272,8 @@ async function resize(page, result) {
     await page.evaluate(() => window.jupyterapp.commands.execute('application:toggle-left-area'));
     await waitFor(page, `every chart fitting its box after ${step}`, fits, null, MINUTE);
     boxes.push((await page.evaluate(widths)).map((w) => w.box));
-    for (const p of await page.evaluate(plotsOutside)) result.problems.push(`after ${step}: ${p}`);
     await waitFor(page, `every chart's animation ending after ${step}`, still, null, MINUTE);
-    for (const p of await page.evaluate(labelsTouching)) result.problems.push(`after ${step}: ${p}`);
+    for (const p of await page.evaluate(layoutProblems)) result.problems.push(`after ${step}: ${p}`);
   }
   if (boxes[1].every((w, i) => w === boxes[0][i])) {
     result.problems.push(`toggling the sidebar left the chart boxes at ${boxes[0].join(', ')} px, so no resize was tested`);
