@@ -75,15 +75,14 @@ func NewKernelspec(argv, before, after []string, env map[string]string, owner st
 		return nil, err
 	}
 	path := append(append(slices.Clone(before), filepath.Dir(goBin)), after...)
-	base := map[string]string{"PATH": strings.Join(path, string(os.PathListSeparator)),
-		"GOPROXY": "off", "GOFLAGS": cellGoFlags, RealGoEnv: goBin}
 	spec := &Kernelspec{
 		Argv:          argv,
 		DisplayName:   DisplayName,
 		Language:      "go",
 		InterruptMode: "message",
-		Env:           base,
-		Metadata:      map[string]string{OwnerKey: owner},
+		Env: map[string]string{"PATH": strings.Join(path, string(os.PathListSeparator)),
+			"GOPROXY": "off", "GOFLAGS": cellGoFlags, RealGoEnv: goBin},
+		Metadata: map[string]string{OwnerKey: owner},
 	}
 	maps.Copy(spec.Env, env)
 	return spec, nil
